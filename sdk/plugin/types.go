@@ -154,3 +154,11 @@ type SMSReceipt struct {
 	ID     string
 	Status string
 }
+
+// Services are the services one plugin process offers to frontdesk; nil ones are not offered.
+type Services struct {
+	CRM        CRM
+	BackOffice BackOffice
+	Messaging  Messaging
+	Hydrator   Hydrator
+}
