@@ -20,11 +20,11 @@ build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
 ## run: serve the example policies on embedded defaults (http://127.0.0.1:8080)
-run: build
+run: build onnxruntime model
 	$(BIN)/frontdesk serve --config examples/config/frontdesk.yaml
 
 ## test: run every test (unit, integration, end to end)
-test: build
+test: build onnxruntime
 	$(GO) test -count=1 -timeout 15m $(PKGS)
 
 ## bench: run the Go benchmarks with allocation counts
@@ -40,6 +40,50 @@ lint: $(BIN)/staticcheck
 
 $(BIN)/staticcheck:
 	GOBIN=$(GOBIN_ABS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+# ---- intent recognition (core/intent) ----
+ORT_VERSION := 1.24.1
+ORT_SHA256  := 53ef1ac028dd1b05554b8da28d9159eb3876f99868193d2aaa6e67f0243c23d4
+ORT_LIB     := $(BUILD)/onnxruntime/libonnxruntime.so.1
+MODEL_DIR   := $(BUILD)/model
+PROTOC_GEN_GO_VERSION := v1.36.12
+
+.PHONY: onnxruntime model bench-intent generate-onnx
+
+## onnxruntime: download ONNX Runtime 1.24.1 (npm onnxruntime-node) into build/onnxruntime, checksum-verified
+onnxruntime: $(ORT_LIB)
+
+$(ORT_LIB):
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y npm"; exit 1; }
+	@mkdir -p $(BUILD)/onnxruntime/tmp
+	cd $(BUILD)/onnxruntime/tmp && npm pack --silent onnxruntime-node@$(ORT_VERSION) >/dev/null
+	tar -xzf $(BUILD)/onnxruntime/tmp/onnxruntime-node-$(ORT_VERSION).tgz -C $(BUILD)/onnxruntime/tmp \
+	  package/bin/napi-v6/linux/x64/libonnxruntime.so.1
+	echo "$(ORT_SHA256)  $(BUILD)/onnxruntime/tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" | sha256sum -c --quiet
+	mv $(BUILD)/onnxruntime/tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1 $@
+	rm -rf $(BUILD)/onnxruntime/tmp
+
+## model: train the default intent model from examples/intents into build/model
+model: $(MODEL_DIR)/model.onnx
+
+$(MODEL_DIR)/model.onnx: $(ORT_LIB) $(wildcard examples/intents/*) $(shell find core/intent -name '*.go' -not -name '*_test.go')
+	$(GO) run ./cmd/frontdesk train --data examples/intents/train.csv --out $(MODEL_DIR)
+
+## bench-intent: train on ../shared/data (BANKING77, CLINC150), evaluate on held-out splits, run BenchmarkClassify
+bench-intent: onnxruntime
+	$(GO) test -run '^$$' -bench 'Classify' -benchmem -count 5 -benchtime 2s ./core/intent/onnx/ | tee $(BUILD)/bench-intent.txt
+	$(GO) run ./cmd/frontdesk bench-intent --data ../shared/data --bench $(BUILD)/bench-intent.txt
+
+## generate-onnx: regenerate core/intent/onnxpb from Debian libonnx-dev's onnx.proto
+generate-onnx: $(BIN)/protoc-gen-go
+	@command -v protoc >/dev/null || apt-get install -y protobuf-compiler
+	@test -f /usr/include/onnx/onnx.proto || apt-get install -y libonnx-dev
+	sed -e 's/^package onnx;/package onnx;\noption go_package = "github.com\/frontdeskhq\/frontdesk\/core\/intent\/onnxpb";/' \
+	  /usr/include/onnx/onnx.proto > core/intent/onnxpb/onnx.proto
+	PATH=$(GOBIN_ABS):$$PATH protoc -I core/intent/onnxpb --go_out=core/intent/onnxpb --go_opt=paths=source_relative onnx.proto
+
+$(BIN)/protoc-gen-go:
+	GOBIN=$(GOBIN_ABS) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
 
 ## clean: remove build outputs
 clean:
