@@ -85,6 +85,35 @@ generate-onnx: $(BIN)/protoc-gen-go
 $(BIN)/protoc-gen-go:
 	GOBIN=$(GOBIN_ABS) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
 
+# ---- plugins (sdk/proto, sdk/plugin, plugins, connectors/local, examples/plugin) ----
+PROTOC_GEN_GO_GRPC_VERSION := v1.5.1
+
+.PHONY: generate generate-proto example-plugin bench-plugin
+
+## generate: regenerate every generated file (the plugin protocol's Go code, ...)
+generate: generate-proto
+
+## generate-proto: regenerate sdk/proto/pluginv1 from plugin.proto with Debian's protoc and pinned Go plugins
+generate-proto: $(BIN)/protoc-gen-go $(BIN)/protoc-gen-go-grpc
+	@command -v protoc >/dev/null || apt-get install -y protobuf-compiler
+	@test -f /usr/include/google/protobuf/timestamp.proto || apt-get install -y libprotobuf-dev
+	PATH=$(GOBIN_ABS):$$PATH protoc -I sdk/proto \
+	  --go_out=sdk/proto --go_opt=paths=source_relative \
+	  --go-grpc_out=sdk/proto --go-grpc_opt=paths=source_relative \
+	  pluginv1/plugin.proto
+
+$(BIN)/protoc-gen-go-grpc:
+	GOBIN=$(GOBIN_ABS) $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GO_GRPC_VERSION)
+
+## example-plugin: build the third-party example plugin (examples/plugin) into build/bin/frontdesk-loyalty
+example-plugin:
+	@mkdir -p $(BIN)
+	$(GO) build -o $(BIN)/frontdesk-loyalty ./examples/plugin
+
+## bench-plugin: run BenchmarkPluginCall (a small CRM call to the local plugin over gRPC)
+bench-plugin:
+	$(GO) test -run '^$$' -bench PluginCall -benchmem -count 10 -benchtime 2000x ./plugins/ | tee $(BUILD)/bench-plugin.txt
+
 ## clean: remove build outputs
 clean:
 	rm -rf $(BUILD)
