@@ -9,3 +9,11 @@ var ErrNotFound = errors.New("plugin: not found")
 
 // ErrUnimplemented reports a call to a service the plugin does not serve.
 var ErrUnimplemented = errors.New("plugin: not implemented")
+
+// ErrInvalidArgument reports a request the plugin or the system behind it refuses as malformed,
+// such as an unknown queue or a field the CRM does not have. Retrying it will not help.
+var ErrInvalidArgument = errors.New("plugin: invalid argument")
+
+// ErrUnavailable reports that the plugin process could not be reached, such as when it crashed
+// during the call. The host restarts it; a retry may succeed.
+var ErrUnavailable = errors.New("plugin: unavailable")

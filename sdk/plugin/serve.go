@@ -1,0 +1,46 @@
+package plugin
+
+import (
+	"context"
+	"os"
+
+	"github.com/hashicorp/go-hclog"
+	goplugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+)
+
+// Serve serves the non-nil services of s to the frontdesk host that started this process, and
+// exits the process when the host is done with it; it never returns. Call it from main, and
+// print nothing to stdout before: go-plugin's handshake is the first line there. Log to stderr
+// (Logger does so in the form the host forwards with levels).
+//
+// Run by hand instead of by frontdesk, the binary says so and exits with status 1.
+func Serve(s Services) {
+	goplugin.Serve(&goplugin.ServeConfig{
+		HandshakeConfig: Handshake,
+		Plugins:         goplugin.PluginSet{pluginName: &grpcPlugin{services: s}},
+		GRPCServer:      goplugin.DefaultGRPCServer,
+		Logger: hclog.New(&hclog.LoggerOptions{
+			Output: os.Stderr, JSONFormat: true, Level: hclog.Info, Name: "plugin",
+		}),
+	})
+	os.Exit(0)
+}
+
+// grpcPlugin binds the services to go-plugin: the server side registers them, the client side
+// makes a *Client.
+type grpcPlugin struct {
+	goplugin.NetRPCUnsupportedPlugin
+	services Services
+}
+
+// GRPCServer implements goplugin.GRPCPlugin.
+func (p *grpcPlugin) GRPCServer(_ *goplugin.GRPCBroker, srv *grpc.Server) error {
+	p.services.register(srv)
+	return nil
+}
+
+// GRPCClient implements goplugin.GRPCPlugin.
+func (p *grpcPlugin) GRPCClient(_ context.Context, _ *goplugin.GRPCBroker, conn *grpc.ClientConn) (any, error) {
+	return newClient(conn, nil), nil
+}
