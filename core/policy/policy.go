@@ -102,8 +102,10 @@ type Ask struct {
 	Voice  *Voice         `yaml:"voice,omitempty" json:"voice,omitempty"`
 	Screen map[string]any `yaml:"screen,omitempty" json:"screen,omitempty"`
 	Chat   map[string]any `yaml:"chat,omitempty" json:"chat,omitempty"`
-	// Error is shown with the question when it is asked again after invalid input.
-	Error string `yaml:"-" json:"error,omitempty"`
+	// Error is shown with the question when it is asked again after invalid input, and
+	// FieldErrors says what is wrong with each form field.
+	Error       string            `yaml:"-" json:"error,omitempty"`
+	FieldErrors map[string]string `yaml:"-" json:"field_errors,omitempty"`
 }
 
 // Choice is one allowed answer of an ask node.

@@ -1,0 +1,527 @@
+package policy
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/frontdeskhq/frontdesk/core/expr"
+	"github.com/frontdeskhq/frontdesk/core/hydrate"
+	"github.com/frontdeskhq/frontdesk/core/message"
+)
+
+// Library finds compiled policies by name and version (0 asks for the live version), for
+// `call` nodes and for resuming suspended runs.
+type Library interface {
+	Policy(name string, version int) (*Compiled, bool)
+}
+
+// Engine runs policies. It holds no per-run state: one Engine serves every run concurrently.
+type Engine struct {
+	// Actions serve `do` nodes.
+	Actions Actions
+	// Executors serve executor decides and `do: executor.NAME` nodes.
+	Executors Executors
+	// Library serves `call` nodes and Resume.
+	Library Library
+	// Clock returns the time a run starts at; time.Now when nil.
+	Clock func() time.Time
+	// MaxCallDepth bounds nested `call` nodes; 8 when zero.
+	MaxCallDepth int
+}
+
+// Start is what a new run begins with.
+type Start struct {
+	Message message.Message
+	// RunID identifies the run (and keys idempotent actions); a random one when empty.
+	RunID          string
+	ConversationID string
+	CaseID         string
+	Intent         IntentResult
+	// Vars are the run's initial variables.
+	Vars map[string]any
+	// Fixtures replace hydrations, for tests and replays.
+	Fixtures map[string]hydrate.Fixture
+}
+
+// Turn is a customer's answer to a suspended run.
+type Turn struct {
+	Message  message.Message
+	Fixtures map[string]hydrate.Fixture
+}
+
+// ErrNoSuchPolicy is returned when a call node or a suspended run names a policy (version)
+// the library does not have.
+var ErrNoSuchPolicy = errors.New("policy: no such policy")
+
+// Run starts a run of c. The returned state is non-nil when the run is suspended (Asking).
+func (e *Engine) Run(ctx context.Context, c *Compiled, start Start) (*Step, *State) {
+	s := &State{
+		RunID:          start.RunID,
+		Policy:         c.Policy.Name,
+		Version:        c.Policy.Version,
+		Clock:          e.now(),
+		Vars:           start.Vars,
+		Path:           make([]string, 0, 8),
+		Contact:        start.Message.Contact,
+		Channel:        start.Message.Channel,
+		ConversationID: start.ConversationID,
+		CaseID:         start.CaseID,
+		Intent:         start.Intent,
+	}
+	if s.RunID == "" {
+		s.RunID = newRunID()
+	}
+	if s.Vars == nil {
+		s.Vars = map[string]any{}
+	}
+	s.Frames = []*Frame{newFrame(c, "")}
+	w := e.walker(ctx, s, start.Message, start.Fixtures)
+	w.enter(c)
+	w.walk(c.start)
+	return w.finish()
+}
+
+// Resume continues a suspended run with the customer's answer. An invalid answer asks the
+// same question again with an error.
+func (e *Engine) Resume(ctx context.Context, s *State, turn Turn) (*Step, *State) {
+	w := e.walker(ctx, s, turn.Message, turn.Fixtures)
+	f := s.frame()
+	c, ok := e.lookup(f.Policy, f.Version)
+	if !ok {
+		w.failAt(s.Waiting, fmt.Errorf("%w: %s version %d", ErrNoSuchPolicy, f.Policy, f.Version))
+		return w.finish()
+	}
+	n, ok := c.nodes[s.Waiting]
+	if !ok {
+		w.failAt(s.Waiting, fmt.Errorf("policy %s version %d has no node %q to resume at", f.Policy, f.Version, s.Waiting))
+		return w.finish()
+	}
+	w.enter(c)
+	waiting := s.Waiting
+	s.Waiting = ""
+	switch n.kind {
+	case KindAsk:
+		start := time.Now()
+		next, via, value, ask := accept(n, turn.Message)
+		if ask != nil {
+			w.suspend(waiting, ask)
+			return w.finish()
+		}
+		f.Input[n.id] = value
+		w.event(n, next, via, nil, start)
+		w.walk(next)
+	case KindDo:
+		w.walkFrom(n, inputOf(turn.Message))
+	default:
+		w.failAt(waiting, fmt.Errorf("cannot resume at a %s node", n.kind))
+	}
+	return w.finish()
+}
+
+func (e *Engine) now() time.Time {
+	if e.Clock != nil {
+		return e.Clock()
+	}
+	return time.Now().UTC()
+}
+
+func (e *Engine) lookup(name string, version int) (*Compiled, bool) {
+	if e.Library == nil {
+		return nil, false
+	}
+	return e.Library.Policy(name, version)
+}
+
+func newFrame(c *Compiled, ret string) *Frame {
+	return &Frame{Policy: c.Policy.Name, Version: c.Policy.Version, Return: ret,
+		Input: map[string]any{}, Outputs: map[string]any{}, Data: map[string]any{}}
+}
+
+func newRunID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// walker carries one Run or Resume call.
+type walker struct {
+	e        *Engine
+	ctx      context.Context
+	s        *State
+	step     *Step
+	msg      message.Message
+	fixtures map[string]hydrate.Fixture
+	c        *Compiled
+	env      expr.Env
+	hyd      *hydrate.Run
+	local    hydrate.Sources
+}
+
+func (e *Engine) walker(ctx context.Context, s *State, msg message.Message, fixtures map[string]hydrate.Fixture) *walker {
+	w := &walker{e: e, ctx: ctx, s: s, step: &Step{Trace: make([]Event, 0, 8)}, msg: msg, fixtures: fixtures}
+	w.local = hydrate.Sources{"message": messageSource(msg)}
+	return w
+}
+
+// enter makes c the running policy of the last frame: its environment and hydration memo.
+func (w *walker) enter(c *Compiled) {
+	w.c = c
+	f := w.s.frame()
+	env := make(expr.Env, 10+len(f.Data))
+	env[expr.ClockVar] = w.s.Clock
+	env["channel"] = w.s.Channel
+	env["input"] = f.Input
+	env["vars"] = w.s.Vars
+	env["outputs"] = f.Outputs
+	// The maps below cost allocations on every run; build them only for policies that read them.
+	if c.reads["contact"] {
+		env["contact"] = contactMap(w.s.Contact)
+	}
+	if c.reads["message"] {
+		env["message"] = messageMap(w.msg)
+	}
+	if c.reads["intent"] {
+		env["intent"] = map[string]any{"name": w.s.Intent.Name, "confidence": w.s.Intent.Confidence}
+	}
+	for k, v := range f.Data {
+		env[k] = v
+	}
+	w.env = env
+	if c.plan != nil {
+		w.hyd = hydrate.NewRun(c.plan, env, w.local, w.fixtures)
+	} else {
+		w.hyd = nil
+	}
+}
+
+// keep saves the fetched hydrations of the running frame into it.
+func (w *walker) keep() {
+	if w.c == nil || w.c.plan == nil {
+		return
+	}
+	f := w.s.frame()
+	for _, name := range w.c.plan.Names() {
+		if v, ok := w.env[name]; ok {
+			f.Data[name] = v
+		}
+	}
+}
+
+func (w *walker) finish() (*Step, *State) {
+	if w.step.Status == Asking {
+		w.keep()
+		return w.step, w.s
+	}
+	return w.step, nil
+}
+
+func (w *walker) suspend(node string, ask *Ask) {
+	w.s.Waiting = node
+	w.step.Status = Asking
+	w.step.Node = node
+	w.step.Ask = ask
+}
+
+func (w *walker) failAt(node string, err error) {
+	policy := w.s.Policy
+	if len(w.s.Frames) > 0 {
+		policy = w.s.frame().Policy
+	}
+	w.step.Status = Failed
+	w.step.Node = node
+	w.step.Err = &RunError{Policy: policy, Node: node, Err: err}
+}
+
+func (w *walker) event(n *node, next *node, via string, err error, start time.Time) {
+	ev := Event{Policy: w.c.Policy.Name, Node: n.id, Kind: n.kind, Via: via, Took: time.Since(start)}
+	if next != nil {
+		ev.Next = next.id
+	}
+	if err != nil {
+		ev.Error = err.Error()
+	}
+	if w.hyd != nil {
+		ev.Fetches = w.hyd.Fetches()
+	}
+	w.step.Trace = append(w.step.Trace, ev)
+}
+
+// walk runs nodes from n until the run asks, ends or fails.
+func (w *walker) walk(n *node) {
+	for n != nil {
+		w.s.Path = append(w.s.Path, w.s.pathEntry(n.id))
+		n = w.visit(n, nil)
+	}
+}
+
+// walkFrom re-enters a node that suspended (an interactive action) with the customer's input.
+func (w *walker) walkFrom(n *node, input map[string]any) {
+	n = w.visit(n, input)
+	w.walk(n)
+}
+
+// visit runs one node and returns the next, or nil when the run stopped.
+func (w *walker) visit(n *node, input map[string]any) *node {
+	start := time.Now()
+	if err := w.ctx.Err(); err != nil {
+		w.failAt(n.id, err)
+		return nil
+	}
+	var next *node
+	var via string
+	var err error
+	if len(n.needs) > 0 {
+		err = w.hyd.Ensure(w.ctx, n.needs)
+	}
+	if err == nil {
+		switch n.kind {
+		case KindDecide:
+			next, via, err = w.decide(n)
+		case KindAsk:
+			w.suspend(n.id, w.question(n))
+			w.event(n, nil, "", nil, start)
+			return nil
+		case KindDo:
+			var asked bool
+			next, asked, err = w.do(n, input)
+			if asked {
+				w.event(n, nil, "", nil, start)
+				return nil
+			}
+		case KindCall:
+			return w.call(n, start)
+		case KindEnd:
+			return w.end(n, start)
+		}
+	}
+	if err != nil {
+		if n.onError == nil {
+			w.event(n, nil, "", err, start)
+			w.failAt(n.id, err)
+			return nil
+		}
+		next, via = n.onError, "error"
+	}
+	w.event(n, next, via, err, start)
+	return next
+}
+
+func (w *walker) decide(n *node) (*node, string, error) {
+	if n.exec != "" {
+		res, err := w.execute(n)
+		if err != nil {
+			return nil, "", err
+		}
+		if t, ok := n.branches[res.Branch]; ok {
+			return t, res.Branch, nil
+		}
+		if n.elseT != nil {
+			return n.elseT, "else", nil
+		}
+		return nil, "", fmt.Errorf("executor %s answered branch %q, which this node does not map", n.exec, res.Branch)
+	}
+	for _, cd := range n.conds {
+		if len(cd.needs) > 0 {
+			if err := w.hyd.Ensure(w.ctx, cd.needs); err != nil {
+				return nil, "", err
+			}
+		}
+		ok, err := cd.prog.Bool(w.env)
+		if err != nil {
+			return nil, "", err
+		}
+		if ok {
+			return cd.target, cd.prog.Source(), nil
+		}
+	}
+	return n.elseT, "else", nil
+}
+
+func (w *walker) execute(n *node) (ExecResult, error) {
+	if w.e.Executors == nil {
+		return ExecResult{}, fmt.Errorf("%w %q: no executors configured", ErrUnknownExecutor, n.exec)
+	}
+	ex, ok := w.e.Executors.Executor(n.exec)
+	if !ok {
+		return ExecResult{}, fmt.Errorf("%w %q", ErrUnknownExecutor, n.exec)
+	}
+	args := make([]Arg, len(n.selects))
+	for i, a := range n.selects {
+		v, err := a.prog.Run(w.env)
+		if err != nil {
+			return ExecResult{}, fmt.Errorf("select %s: %w", a.name, err)
+		}
+		args[i] = Arg{Name: a.name, Value: v}
+	}
+	res, err := ex.Execute(w.ctx, ExecRequest{
+		Policy: w.c.Policy.Name, Node: n.id, Channel: w.s.Channel, Args: args,
+		Input: w.s.frame().Input, Vars: w.s.Vars,
+		Hydrate: func(ctx context.Context, name string) (any, error) { return w.hyd.Get(ctx, name) },
+	})
+	if err != nil {
+		return ExecResult{}, fmt.Errorf("executor %s: %w", n.exec, err)
+	}
+	for k, v := range res.Vars {
+		w.s.Vars[k] = v
+	}
+	return res, nil
+}
+
+func (w *walker) do(n *node, input map[string]any) (next *node, asked bool, err error) {
+	f := w.s.frame()
+	if n.exec != "" {
+		res, err := w.execute(n)
+		if err != nil {
+			return nil, false, err
+		}
+		f.Outputs[n.id] = res.Vars
+		w.say(n.def.Say)
+		return n.next, false, nil
+	}
+	args := make(map[string]any, len(n.args))
+	for _, a := range n.args {
+		v, err := a.prog.Run(w.env)
+		if err != nil {
+			return nil, false, fmt.Errorf("argument %s: %w", a.name, err)
+		}
+		args[a.name] = v
+	}
+	key := w.s.pathEntry(n.id)
+	if w.s.Attempts == nil {
+		w.s.Attempts = map[string]int{}
+	}
+	w.s.Attempts[key]++
+	call := ActionCall{
+		Name: n.action, Args: args, Policy: f.Policy, Version: f.Version, Node: n.id,
+		RunID: w.s.RunID, ConversationID: w.s.ConversationID, CaseID: w.s.CaseID, Channel: w.s.Channel,
+		IdempotencyKey: w.s.RunID + "/" + key, Input: input, Attempt: w.s.Attempts[key],
+	}
+	rec := ActionRecord{Node: n.id, Name: n.action, Args: args}
+	var res ActionResult
+	if w.e.Actions == nil {
+		err = fmt.Errorf("%w %q: no actions configured", ErrUnknownAction, n.action)
+	} else {
+		res, err = w.e.Actions.Dispatch(w.ctx, call)
+	}
+	if err != nil {
+		rec.Error = err.Error()
+		w.step.Actions = append(w.step.Actions, rec)
+		return nil, false, fmt.Errorf("action %s: %w", n.action, err)
+	}
+	rec.Output = res.Output
+	w.step.Actions = append(w.step.Actions, rec)
+	for k, v := range res.Vars {
+		w.s.Vars[k] = v
+	}
+	if res.Ask != nil {
+		w.suspend(n.id, res.Ask)
+		return nil, true, nil
+	}
+	f.Outputs[n.id] = res.Output
+	w.say(n.def.Say)
+	return n.next, false, nil
+}
+
+func (w *walker) say(text string) {
+	if text != "" {
+		w.step.Says = append(w.step.Says, text)
+	}
+}
+
+func (w *walker) call(n *node, start time.Time) *node {
+	depth := w.e.MaxCallDepth
+	if depth == 0 {
+		depth = 8
+	}
+	if len(w.s.Frames) >= depth {
+		w.event(n, nil, "", nil, start)
+		w.failAt(n.id, fmt.Errorf("calls nest deeper than %d policies", depth))
+		return nil
+	}
+	sub, ok := w.e.lookup(n.def.Call, 0)
+	if !ok {
+		err := fmt.Errorf("%w: %s", ErrNoSuchPolicy, n.def.Call)
+		if n.onError != nil {
+			w.event(n, n.onError, "error", err, start)
+			return n.onError
+		}
+		w.event(n, nil, "", err, start)
+		w.failAt(n.id, err)
+		return nil
+	}
+	w.say(n.def.Say)
+	w.event(n, sub.start, "call "+sub.Policy.Name, nil, start)
+	w.keep()
+	w.s.Frames = append(w.s.Frames, newFrame(sub, n.id))
+	w.enter(sub)
+	return sub.start
+}
+
+func (w *walker) end(n *node, start time.Time) *node {
+	w.say(n.def.Say)
+	w.event(n, nil, "", nil, start)
+	if len(w.s.Frames) > 1 {
+		ret := w.s.frame().Return
+		w.s.Frames = w.s.Frames[:len(w.s.Frames)-1]
+		f := w.s.frame()
+		caller, ok := w.e.lookup(f.Policy, f.Version)
+		if !ok {
+			w.failAt(ret, fmt.Errorf("%w: %s version %d", ErrNoSuchPolicy, f.Policy, f.Version))
+			return nil
+		}
+		w.enter(caller)
+		f.Outputs[ret] = map[string]any{"resolution": n.def.End}
+		return caller.nodes[ret].next
+	}
+	w.step.Status = Done
+	w.step.Node = n.id
+	w.step.End = &End{Resolution: n.def.End, CSAT: n.def.CSAT}
+	return nil
+}
+
+// question is the ask node's question as presented this time.
+func (w *walker) question(n *node) *Ask {
+	a := *n.def.Ask
+	return &a
+}
+
+// messageSource answers `source: message` hydrations from the message of this turn.
+func messageSource(msg message.Message) hydrate.Source {
+	return hydrate.SourceFunc(func(_ context.Context, call string, _ map[string]any) (any, error) {
+		switch call {
+		case "contact":
+			return contactMap(msg.Contact), nil
+		case "message", "":
+			return messageMap(msg), nil
+		case "metadata":
+			return stringMap(msg.Metadata), nil
+		}
+		return nil, fmt.Errorf("source message has no call %q (have contact, message, metadata)", call)
+	})
+}
+
+func contactMap(c message.Contact) map[string]any {
+	return map[string]any{
+		"email": c.Email, "phone": c.Phone, "portal_user_id": c.PortalUserID,
+		"customer_id": c.CustomerID, "name": c.Name, "attributes": stringMap(c.Attributes),
+	}
+}
+
+func messageMap(m message.Message) map[string]any {
+	return map[string]any{
+		"id": m.ID, "text": m.Text, "channel": m.Channel, "locale": m.Locale,
+		"attachments": len(m.Attachments), "metadata": stringMap(m.Metadata),
+	}
+}
+
+func stringMap(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
