@@ -4,6 +4,7 @@ package intent
 
 import (
 	"context"
+	"errors"
 
 	"github.com/frontdeskhq/frontdesk/core/message"
 )
@@ -25,3 +26,18 @@ type Prediction struct {
 type Classifier interface {
 	Classify(ctx context.Context, text string) (Prediction, error)
 }
+
+// BatchClassifier classifies many texts in one call, cheaper per text than one call each.
+type BatchClassifier interface {
+	Classifier
+	ClassifyBatch(ctx context.Context, texts []string) ([]Prediction, error)
+}
+
+// Model is a loaded model that holds resources until closed.
+type Model interface {
+	BatchClassifier
+	Close() error
+}
+
+// ErrClosed is returned by a model used after Close.
+var ErrClosed = errors.New("intent: model closed")

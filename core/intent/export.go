@@ -1,0 +1,105 @@
+package intent
+
+import (
+	"encoding/binary"
+	"math"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/frontdeskhq/frontdesk/core/intent/onnxpb"
+)
+
+// Opset is the ONNX operator set the exported graph uses.
+const Opset = 13
+
+// irVersion 8 is what ONNX 1.12 (Debian's checker) writes for opset 13..17, and ONNX Runtime
+// 1.24 reads it.
+const irVersion = 8
+
+// ExportONNX writes w as a standard ONNX graph:
+//
+//	rows   = Gather(embedding, indices)             [N, L, D]
+//	bag    = Squeeze(MatMul(Unsqueeze(weights), rows)) [N, D]   (weighted sum of rows)
+//	logits = MatMul(bag, output) + bias             [N, C]
+//	probs  = Softmax(logits * (1/temperature))      [N, C]
+//
+// indices (int32) and weights (float) are [N, L]: N texts, padded to L features each with
+// weight 0.
+func ExportONNX(w *Weights) ([]byte, error) {
+	g := &onnxpb.GraphProto{Name: proto.String("frontdesk_intent")}
+	g.Initializer = []*onnxpb.TensorProto{
+		floatTensor("embedding", w.Embedding, int64(w.Buckets), int64(w.Dim)),
+		floatTensor("output", w.Output, int64(w.Dim), int64(w.Classes)),
+		floatTensor("bias", w.Bias, int64(w.Classes)),
+		floatTensor("inv_temperature", []float32{1 / w.Temperature}),
+		int64Tensor("axis1", []int64{1}, 1),
+	}
+	g.Node = []*onnxpb.NodeProto{
+		node("Gather", []string{"embedding", InputIndices}, "rows"),
+		node("Unsqueeze", []string{InputWeights, "axis1"}, "weights_row"),
+		node("MatMul", []string{"weights_row", "rows"}, "bag3"),
+		node("Squeeze", []string{"bag3", "axis1"}, "bag"),
+		node("MatMul", []string{"bag", "output"}, "scores"),
+		node("Add", []string{"scores", "bias"}, "logits"),
+		node("Mul", []string{"logits", "inv_temperature"}, "scaled"),
+		node("Softmax", []string{"scaled"}, OutputProbs, intAttr("axis", -1)),
+	}
+	g.Input = []*onnxpb.ValueInfoProto{
+		valueInfo(InputIndices, onnxpb.TensorProto_INT32, dimParam("batch"), dimParam("features")),
+		valueInfo(InputWeights, onnxpb.TensorProto_FLOAT, dimParam("batch"), dimParam("features")),
+	}
+	g.Output = []*onnxpb.ValueInfoProto{
+		valueInfo(OutputProbs, onnxpb.TensorProto_FLOAT, dimParam("batch"), dimValue(int64(w.Classes))),
+	}
+	m := &onnxpb.ModelProto{
+		IrVersion:       proto.Int64(irVersion),
+		ProducerName:    proto.String("frontdesk"),
+		ProducerVersion: proto.String("1"),
+		DocString:       proto.String("frontdesk intent classifier: hashed n-gram embedding bag, linear layer, calibrated softmax"),
+		OpsetImport:     []*onnxpb.OperatorSetIdProto{{Domain: proto.String(""), Version: proto.Int64(Opset)}},
+		Graph:           g,
+	}
+	return proto.Marshal(m)
+}
+
+func floatTensor(name string, data []float32, dims ...int64) *onnxpb.TensorProto {
+	raw := make([]byte, 4*len(data))
+	for i, v := range data {
+		binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(v))
+	}
+	return &onnxpb.TensorProto{Name: proto.String(name), Dims: dims, DataType: proto.Int32(int32(onnxpb.TensorProto_FLOAT)), RawData: raw}
+}
+
+func int64Tensor(name string, data []int64, dims ...int64) *onnxpb.TensorProto {
+	raw := make([]byte, 8*len(data))
+	for i, v := range data {
+		binary.LittleEndian.PutUint64(raw[8*i:], uint64(v))
+	}
+	return &onnxpb.TensorProto{Name: proto.String(name), Dims: dims, DataType: proto.Int32(int32(onnxpb.TensorProto_INT64)), RawData: raw}
+}
+
+func node(op string, inputs []string, output string, attrs ...*onnxpb.AttributeProto) *onnxpb.NodeProto {
+	return &onnxpb.NodeProto{Name: proto.String(output), OpType: proto.String(op), Input: inputs, Output: []string{output}, Attribute: attrs}
+}
+
+func intAttr(name string, v int64) *onnxpb.AttributeProto {
+	return &onnxpb.AttributeProto{Name: proto.String(name), Type: onnxpb.AttributeProto_INT.Enum(), I: proto.Int64(v)}
+}
+
+func dimParam(name string) *onnxpb.TensorShapeProto_Dimension {
+	return &onnxpb.TensorShapeProto_Dimension{Value: &onnxpb.TensorShapeProto_Dimension_DimParam{DimParam: name}}
+}
+
+func dimValue(v int64) *onnxpb.TensorShapeProto_Dimension {
+	return &onnxpb.TensorShapeProto_Dimension{Value: &onnxpb.TensorShapeProto_Dimension_DimValue{DimValue: v}}
+}
+
+func valueInfo(name string, t onnxpb.TensorProto_DataType, dims ...*onnxpb.TensorShapeProto_Dimension) *onnxpb.ValueInfoProto {
+	return &onnxpb.ValueInfoProto{
+		Name: proto.String(name),
+		Type: &onnxpb.TypeProto{Value: &onnxpb.TypeProto_TensorType{TensorType: &onnxpb.TypeProto_Tensor{
+			ElemType: proto.Int32(int32(t)),
+			Shape:    &onnxpb.TensorShapeProto{Dim: dims},
+		}}},
+	}
+}
