@@ -1,6 +1,8 @@
 package intent
 
 import (
+	"context"
+	"fmt"
 	"sort"
 	"time"
 )
@@ -156,4 +158,23 @@ func ratio2(a float64, b int) float64 {
 		return 0
 	}
 	return a / float64(b)
+}
+
+// Predict classifies each example with c, one call each so that the latency of a single call
+// is measured, and returns the results. Examples labelled oosLabel are expected to be Unknown.
+// progress, when set, is called after each example.
+func Predict(ctx context.Context, c Classifier, examples []Example, oosLabel string, progress func(done, total int)) ([]Result, error) {
+	out := make([]Result, len(examples))
+	for i, e := range examples {
+		start := time.Now()
+		p, err := c.Classify(ctx, e.Text)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", e.Line, err)
+		}
+		out[i] = Result{Text: e.Text, Label: outcomeLabel(e.Label, oosLabel), Prediction: p, Latency: time.Since(start)}
+		if progress != nil {
+			progress(i+1, len(examples))
+		}
+	}
+	return out, nil
 }

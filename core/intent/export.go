@@ -18,7 +18,7 @@ const irVersion = 8
 
 // ExportONNX writes w as a standard ONNX graph:
 //
-//	rows   = Gather(embedding, indices)             [N, L, D]
+//	rows   = Cast(Gather(embedding, indices))       [N, L, D]  (embedding in half precision)
 //	bag    = Squeeze(MatMul(Unsqueeze(weights), rows)) [N, D]   (weighted sum of rows)
 //	logits = MatMul(bag, output) + bias             [N, C]
 //	probs  = Softmax(logits * (1/temperature))      [N, C]
@@ -28,14 +28,15 @@ const irVersion = 8
 func ExportONNX(w *Weights) ([]byte, error) {
 	g := &onnxpb.GraphProto{Name: proto.String("frontdesk_intent")}
 	g.Initializer = []*onnxpb.TensorProto{
-		floatTensor("embedding", w.Embedding, int64(w.Buckets), int64(w.Dim)),
+		halfTensor("embedding", w.Embedding, int64(w.Buckets), int64(w.Dim)),
 		floatTensor("output", w.Output, int64(w.Dim), int64(w.Classes)),
 		floatTensor("bias", w.Bias, int64(w.Classes)),
 		floatTensor("inv_temperature", []float32{1 / w.Temperature}),
 		int64Tensor("axis1", []int64{1}, 1),
 	}
 	g.Node = []*onnxpb.NodeProto{
-		node("Gather", []string{"embedding", InputIndices}, "rows"),
+		node("Gather", []string{"embedding", InputIndices}, "rows_half"),
+		node("Cast", []string{"rows_half"}, "rows", intAttr("to", int64(onnxpb.TensorProto_FLOAT))),
 		node("Unsqueeze", []string{InputWeights, "axis1"}, "weights_row"),
 		node("MatMul", []string{"weights_row", "rows"}, "bag3"),
 		node("Squeeze", []string{"bag3", "axis1"}, "bag"),
@@ -68,6 +69,14 @@ func floatTensor(name string, data []float32, dims ...int64) *onnxpb.TensorProto
 		binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(v))
 	}
 	return &onnxpb.TensorProto{Name: proto.String(name), Dims: dims, DataType: proto.Int32(int32(onnxpb.TensorProto_FLOAT)), RawData: raw}
+}
+
+func halfTensor(name string, data []float32, dims ...int64) *onnxpb.TensorProto {
+	raw := make([]byte, 2*len(data))
+	for i, v := range data {
+		binary.LittleEndian.PutUint16(raw[2*i:], toHalf(v))
+	}
+	return &onnxpb.TensorProto{Name: proto.String(name), Dims: dims, DataType: proto.Int32(int32(onnxpb.TensorProto_FLOAT16)), RawData: raw}
 }
 
 func int64Tensor(name string, data []int64, dims ...int64) *onnxpb.TensorProto {

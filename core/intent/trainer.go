@@ -61,7 +61,7 @@ type Progress struct {
 func DefaultTrainConfig() TrainConfig {
 	return TrainConfig{
 		Featurizer:         DefaultFeaturizerConfig(),
-		Dim:                48,
+		Dim:                32,
 		Members:            2,
 		Epochs:             30,
 		Patience:           4,
@@ -144,6 +144,7 @@ func Train(ctx context.Context, ds *Dataset, cfg TrainConfig) (*Trained, error) 
 		return nil, err
 	}
 	w := combine(members, cfg.Featurizer.Buckets, len(labels))
+	roundToHalf(w.Embedding)
 
 	oos := -1
 	if i, ok := classOf[cfg.OOSLabel]; ok && cfg.OOSLabel != "" {

@@ -9,7 +9,7 @@ import "math"
 //
 // The ONNX export holds exactly this math; Go computes it too during training and validation.
 type Weights struct {
-	// Buckets x Dim, row-major: one row per hash bucket.
+	// Buckets x Dim, row-major: one row per hash bucket. Exported in half precision.
 	Embedding []float32
 	// Dim x Classes, row-major.
 	Output []float32
