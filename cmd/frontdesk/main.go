@@ -30,6 +30,9 @@ func newRootCmd() *cobra.Command {
 	}
 	root.AddCommand(
 		newVersionCmd(),
+		newTrainCmd(),
+		newEvalCmd(),
+		newClassifyCmd(),
 	)
 	return root
 }
