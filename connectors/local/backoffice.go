@@ -31,7 +31,7 @@ func scanCustomer(r rowScanner) (plugin.Customer, error) {
 
 // GetCustomer implements plugin.BackOffice.
 func (s *Store) GetCustomer(ctx context.Context, customerID string) (plugin.Customer, error) {
-	c, err := scanCustomer(s.db.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = ?`, customerID))
+	c, err := scanCustomer(s.customerStmt.QueryRowContext(ctx, customerID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return plugin.Customer{}, fmt.Errorf("%w: customer %q", plugin.ErrNotFound, customerID)
 	}

@@ -61,7 +61,7 @@ func (s *Store) GetCase(ctx context.Context, caseID string) (plugin.Case, error)
 }
 
 func (s *Store) caseBySeq(ctx context.Context, seq int64, caseID string) (plugin.Case, error) {
-	c, err := scanCase(s.db.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE seq = ?`, seq))
+	c, err := scanCase(s.caseBySeqStmt.QueryRowContext(ctx, seq))
 	if errors.Is(err, sql.ErrNoRows) {
 		return plugin.Case{}, fmt.Errorf("%w: case %q", plugin.ErrNotFound, caseID)
 	}

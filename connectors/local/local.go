@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	_ "embed"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -25,6 +26,9 @@ var schema string
 // processes on the same file (the plugin and `frontdesk local`).
 type Store struct {
 	db *sql.DB
+	// The lookups on the hot path, prepared once: parsing the SQL would cost as much as
+	// running it.
+	caseBySeqStmt, customerStmt *sql.Stmt
 	// now is the clock, replaceable in tests.
 	now func() time.Time
 }
@@ -45,18 +49,27 @@ func Open(path string) (*Store, error) {
 	db.SetMaxOpenConns(1)
 	s := &Store{db: db, now: time.Now}
 	if err := s.init(context.Background()); err != nil {
-		db.Close()
+		db.Close() // closes the statements prepared so far
 		return nil, fmt.Errorf("local: %s: %w", path, err)
 	}
 	return s, nil
 }
 
 // Close closes the file.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	return errors.Join(s.caseBySeqStmt.Close(), s.customerStmt.Close(), s.db.Close())
+}
 
 func (s *Store) init(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, schema); err != nil {
 		return fmt.Errorf("create tables: %w", err)
+	}
+	var err error
+	if s.caseBySeqStmt, err = s.db.PrepareContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE seq = ?`); err != nil {
+		return err
+	}
+	if s.customerStmt, err = s.db.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = ?`); err != nil {
+		return err
 	}
 	return s.seed(ctx)
 }
