@@ -212,6 +212,7 @@ func (w *walker) keep() {
 }
 
 func (w *walker) finish() (*Step, *State) {
+	w.step.Path = w.s.Path
 	if w.step.Status == Asking {
 		w.keep()
 		return w.step, w.s

@@ -87,12 +87,15 @@ func (s *Source) Pos(path ...any) (line, col int) {
 		}
 		s.file = f
 	}
-	var node ast.Node = s.file.Docs[0].Body
+	node := s.file.Docs[0].Body
 	for _, step := range path {
-		node = child(node, step)
 		if node == nil {
 			return 0, 0
 		}
+		node = child(node, step)
+	}
+	if node == nil {
+		return 0, 0
 	}
 	if tk := node.GetToken(); tk != nil && tk.Position != nil {
 		return tk.Position.Line, tk.Position.Column

@@ -38,6 +38,8 @@ type Step struct {
 	Actions []ActionRecord
 	// Trace is what happened during this step.
 	Trace []Event
+	// Path is every node the run visited from its start, as State.Path.
+	Path []string
 }
 
 // End is the outcome of a finished run.

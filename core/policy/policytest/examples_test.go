@@ -1,0 +1,110 @@
+package policytest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/frontdeskhq/frontdesk/core/policy"
+)
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found")
+		}
+		dir = parent
+	}
+}
+
+// The example policies ship with test cases that pass and visit every node.
+func TestExamplePolicies(t *testing.T) {
+	set, files, err := Load(filepath.Join(repoRoot(t), "examples", "policies"), policy.Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Runner{Library: set}
+	var all []Result
+	for _, f := range files {
+		all = append(all, r.Run(context.Background(), f)...)
+	}
+	var out strings.Builder
+	if failed := Print(&out, all, Covered(set, all), true); failed > 0 {
+		t.Fatalf("%d cases failed:\n%s", failed, out.String())
+	}
+	for _, c := range Covered(set, all) {
+		if len(c.Missing) > 0 {
+			t.Errorf("policy %s: nodes no case visits: %v", c.Policy, c.Missing)
+		}
+	}
+	if len(all) < 20 {
+		t.Errorf("only %d cases", len(all))
+	}
+}
+
+func TestFailuresAreReported(t *testing.T) {
+	set, _, err := Load(filepath.Join(repoRoot(t), "examples", "policies"), policy.Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse("wrong.test.yaml", []byte(`
+policy: card-lost
+cases:
+  - name: wrong expectations
+    message: { text: "lost", contact: { customer_id: C-1 } }
+    hydrations: { customer: { id: C-1 } }
+    inputs: { what_happened: lost, replace: "yes" }
+    expect:
+      path: [known, what_happened, fraud]
+      outcome: handed_off
+      actions: [handoff]
+  - name: missing input
+    message: { text: "lost", contact: { customer_id: C-1 } }
+    hydrations: { customer: { id: C-1 } }
+    expect: { outcome: card_reported }
+  - name: rejected input
+    message: { text: "lost", contact: { customer_id: C-1 } }
+    hydrations: { customer: { id: C-1 } }
+    inputs: { what_happened: "misplaced" }
+    expect: { outcome: card_reported }
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := (&Runner{Library: set}).Run(context.Background(), f)
+	want := []string{"outcome: got replacement_requested, want handed_off", "no input", "rejected the answer"}
+	for i, r := range results {
+		if r.Passed() || !strings.Contains(strings.Join(r.Failures, "\n"), want[i]) {
+			t.Errorf("case %s: failures %q, want one containing %q", r.Case, r.Failures, want[i])
+		}
+	}
+	var out strings.Builder
+	if n := Print(&out, results, nil, false); n != 3 || !strings.Contains(out.String(), "--- FAIL: card-lost/wrong_expectations") {
+		t.Fatalf("report:\n%s", out.String())
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tt := range []struct{ src, want string }{
+		{"policy: x\ncases:\n  - name: a\n    expect: { outcome: y }\n    inputz: {}\n", "unknown field \"inputz\""},
+		{"cases: []\n", "missing `policy:`"},
+		{"policy: x\ncases:\n  - expect: { outcome: y }\n", "case 1 has no name"},
+		{"policy: x\ncases:\n  - name: a\n", "missing expect.outcome"},
+	} {
+		_, err := Parse("t.test.yaml", []byte(tt.src))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: got %v, want %q", tt.src, err, tt.want)
+		}
+	}
+}
