@@ -50,7 +50,9 @@ func (c *Compiled) WriteMermaid(w io.Writer, hits map[string]int) error {
 	return err
 }
 
-func mermaidID(id string) string { return "n_" + strings.NewReplacer("-", "_", ".", "_", " ", "_").Replace(id) }
+func mermaidID(id string) string {
+	return "n_" + strings.NewReplacer("-", "_", ".", "_", " ", "_").Replace(id)
+}
 
 func mermaidText(s string) string { return strings.ReplaceAll(s, `"`, "#quot;") }
 
