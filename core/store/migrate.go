@@ -56,10 +56,19 @@ func (s *SQLStore) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    INTEGER PRIMARY KEY,
-		name       TEXT NOT NULL,
-		applied_at BIGINT NOT NULL)`); err != nil {
+	// Under the lock too: PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against a
+	// concurrent one.
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockMigrations(ctx, tx); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version    INTEGER PRIMARY KEY,
+			name       TEXT NOT NULL,
+			applied_at BIGINT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return s.wrap(fmt.Errorf("creating schema_migrations: %w", err))
 	}
 	current, err := s.SchemaVersion(ctx)
@@ -71,10 +80,8 @@ func (s *SQLStore) migrate(ctx context.Context) error {
 	}
 	for _, m := range ms[current:] {
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
-			if s.d.lockMigrations != "" {
-				if _, err := tx.ExecContext(ctx, s.d.lockMigrations); err != nil {
-					return err
-				}
+			if err := s.lockMigrations(ctx, tx); err != nil {
+				return err
 			}
 			// Another instance may have applied it while this one waited for the lock.
 			var done int
@@ -107,4 +114,13 @@ func (s *SQLStore) SchemaVersion(ctx context.Context) (int, error) {
 		return 0, s.wrap(err)
 	}
 	return int(v.Int64), nil
+}
+
+// lockMigrations takes the dialect's migration lock for the rest of the transaction.
+func (s *SQLStore) lockMigrations(ctx context.Context, tx *sql.Tx) error {
+	if s.d.lockMigrations == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, s.d.lockMigrations)
+	return err
 }
