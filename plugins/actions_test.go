@@ -3,10 +3,12 @@ package plugins
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/frontdeskhq/frontdesk/core/policy"
+	"github.com/frontdeskhq/frontdesk/sdk/plugin"
 )
 
 // startLocal starts the local plugin as "crm" and the test plugin as "test".
@@ -138,5 +140,26 @@ func TestSources(t *testing.T) {
 	}
 	if _, err := src["crm"].Fetch(ctx, "GetCustomer", map[string]any{"id": "C-1001"}); !errors.Is(err, ErrBadArgs) {
 		t.Errorf("GetCustomer with a wrong argument name = %v, want ErrBadArgs", err)
+	}
+}
+
+// TestThirdPartyPlugin runs the example plugin, built only on sdk/plugin, as a hydration source.
+func TestThirdPartyPlugin(t *testing.T) {
+	log, _ := testLogger(t)
+	h, err := Start(context.Background(), []Config{{Name: "loyalty", Command: filepath.Join(bin, "loyalty")}}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if n := len(h.Actions()); n != 0 {
+		t.Errorf("a Hydrator-only plugin has %d actions, want 0", n)
+	}
+	got, err := h.Sources()["loyalty"].Fetch(context.Background(), "GetPoints", map[string]any{"customer_id": "C-1004"})
+	if err != nil || got.(map[string]any)["points"] != 25500.0 {
+		t.Errorf("GetPoints(C-1004) = %v, %v", got, err)
+	}
+	_, err = h.Sources()["loyalty"].Fetch(context.Background(), "GetPoints", map[string]any{"customer_id": "nobody"})
+	if !errors.Is(err, plugin.ErrNotFound) {
+		t.Errorf("GetPoints(nobody) = %v, want ErrNotFound from a Hydrator", err)
 	}
 }

@@ -31,6 +31,7 @@ func run(m *testing.M) int {
 	for name, pkg := range map[string]string{
 		"frontdesk-local": "../cmd/frontdesk-local",
 		"testplugin":      "./internal/testplugin",
+		"loyalty":         "../examples/plugin",
 	} {
 		out, err := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg).CombinedOutput()
 		if err != nil {
