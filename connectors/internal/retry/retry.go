@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -53,6 +54,19 @@ type Response struct {
 	// Attempts is how many tries it took; callers name it in errors so that an operator can
 	// tell a flaky vendor from a broken request.
 	Attempts int
+}
+
+// Snippet is the start of the body, for error messages about answers no decoder understood.
+func (r *Response) Snippet() string {
+	const max = 200
+	s := strings.TrimSpace(string(r.Body))
+	if len(s) > max {
+		s = s[:max] + "..."
+	}
+	if s == "" {
+		s = "(empty body)"
+	}
+	return s
 }
 
 // Retryable reports whether the status is one a later try may change.
