@@ -2,7 +2,7 @@
 // office and SMS outbox on one SQLite file) as a frontdesk plugin. frontdesk starts it; run by
 // hand it says so and exits.
 //
-//	frontdesk-local --db build/local.db   (or FRONTDESK_LOCAL_DB=build/local.db)
+//	frontdesk-local [--db FILE]   (default $FRONTDESK_LOCAL_DB, else build/local.db)
 package main
 
 import (
@@ -10,28 +10,26 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/frontdeskhq/frontdesk/connectors/local"
 	"github.com/frontdeskhq/frontdesk/sdk/plugin"
 )
 
 func main() {
-	db := flag.String("db", envOr("FRONTDESK_LOCAL_DB", "frontdesk-local.db"), "the SQLite file (env FRONTDESK_LOCAL_DB)")
+	db := flag.String("db", local.DBPath(), "the SQLite file, created when missing (env "+local.EnvDB+")")
 	flag.Parse()
 	log := plugin.Logger(slog.LevelInfo)
+	// Errors go to stderr, never stdout: the host reads go-plugin's handshake from stdout.
+	if err := os.MkdirAll(filepath.Dir(*db), 0o755); err != nil {
+		fmt.Fprintln(os.Stderr, "frontdesk-local:", err)
+		os.Exit(1)
+	}
 	store, err := local.Open(*db)
 	if err != nil {
-		// stderr, not stdout: the host reads go-plugin's handshake from stdout.
 		fmt.Fprintln(os.Stderr, "frontdesk-local:", err)
 		os.Exit(1)
 	}
 	log.Info("local stack open", "db", *db)
 	plugin.Serve(plugin.Services{CRM: store, BackOffice: store, Messaging: store})
-}
-
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
 }

@@ -33,6 +33,7 @@ func newRootCmd() *cobra.Command {
 		newTrainCmd(),
 		newEvalCmd(),
 		newClassifyCmd(),
+		newLocalCmd(),
 	)
 	return root
 }

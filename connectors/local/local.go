@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,21 @@ import (
 	"github.com/frontdeskhq/frontdesk/sdk/plugin"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
+
+// Where the stack's file is when nobody says otherwise: the plugin and `frontdesk local` take
+// the environment variable EnvDB, else DefaultDB, so both find the same file.
+const (
+	EnvDB     = "FRONTDESK_LOCAL_DB"
+	DefaultDB = "build/local.db"
+)
+
+// DBPath returns the path in the environment variable EnvDB, else DefaultDB.
+func DBPath() string {
+	if p := os.Getenv(EnvDB); p != "" {
+		return p
+	}
+	return DefaultDB
+}
 
 //go:embed schema.sql
 var schema string
