@@ -1,0 +1,45 @@
+package main
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/frontdeskhq/frontdesk/sdk/executor"
+)
+
+func TestHandle(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		data   map[string]any
+		branch string
+		reason string
+		refund float64
+	}{
+		{"driver late", map[string]any{"fee": 7.5, "minutes_since_booking": 30, "driver_late": true}, "waive", "driver_late", 7.5},
+		{"within grace", map[string]any{"fee": 7.5, "minutes_since_booking": 4, "driver_late": false}, "waive", "grace_period", 7.5},
+		{"grace ends at 5", map[string]any{"fee": 7.5, "minutes_since_booking": 5, "driver_late": false}, "keep", "fee_applies", 0},
+		{"fee applies", map[string]any{"fee": 12.0, "minutes_since_booking": 42, "driver_late": false}, "keep", "fee_applies", 0},
+		{"int fee converts", map[string]any{"fee": 10, "minutes_since_booking": 1, "driver_late": false}, "waive", "grace_period", 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := executor.Test(handle, tc.data, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Branch != tc.branch || res.Vars["reason"] != tc.reason || res.Vars["refund"] != tc.refund {
+				t.Fatalf("got %q %v, want %q reason %q refund %v", res.Branch, res.Vars, tc.branch, tc.reason, tc.refund)
+			}
+		})
+	}
+}
+
+func TestHandleBadInput(t *testing.T) {
+	_, err := executor.Test(handle, map[string]any{"fee": "7.5", "minutes_since_booking": 3, "driver_late": false}, nil)
+	if !errors.Is(err, executor.ErrType) {
+		t.Fatalf("fee as string: got %v, want ErrType", err)
+	}
+	_, err = executor.Test(handle, map[string]any{"fee": 7.5, "driver_late": false}, nil)
+	if !errors.Is(err, executor.ErrMissing) {
+		t.Fatalf("no minutes: got %v, want ErrMissing", err)
+	}
+}

@@ -1,0 +1,242 @@
+package executor
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Handler decides one call: it reads the selected values from the request and answers a
+// branch (for decide nodes) and variables (for both decide and do nodes). An error fails the
+// node, which then takes its on_error edge.
+type Handler func(Request) (Response, error)
+
+// Response is an executor's answer.
+type Response struct {
+	// Branch is looked up in the decide node's branch map.
+	Branch string
+	// Vars flow on to later nodes. Values may be float64, int, int64, bool, string, or
+	// anything encoding/json can marshal.
+	Vars map[string]any
+}
+
+// Level is the severity of a log line.
+type Level int32
+
+// The log levels the host knows.
+const (
+	Debug Level = 0
+	Info  Level = 1
+	Warn  Level = 2
+	Error Level = 3
+)
+
+// handler is the registered handler. A module holds exactly one.
+var handler Handler
+
+// Handle registers the module's handler. Call it from init: the host runs package
+// initialization once per instance (through _initialize), before the first call.
+func Handle(h Handler) {
+	handler = h
+}
+
+// Request gives a handler the values the node's selector named, by name, typed, without
+// parsing. A value that is missing or of the wrong type reads as the zero value and sets the
+// request's error (see Err), so a handler can read everything first and check once.
+//
+// A Request is valid only during the call that received it: do not keep it, or anything read
+// from it, in package variables. Instances are reused across calls and customers.
+type Request struct{ r *request }
+
+// request is the state behind a Request.
+type request struct {
+	src source
+	err error
+}
+
+// source is where a request's values come from: the host's typed functions, a decoded JSON
+// input, or Go values in tests.
+type source interface {
+	index(name string) int32
+	kind(i int32) Kind
+	f64(i int32) float64
+	i64(i int32) int64
+	boolean(i int32) bool
+	text(i int32) []byte
+	hydrate(name string) (int32, error)
+	log(level Level, msg string)
+	nowMillis() int64
+}
+
+// Kind is the type of a value, as ABI v1 numbers it.
+type Kind int32
+
+// The value kinds.
+const (
+	Null   Kind = 0
+	Float  Kind = 1
+	Int    Kind = 2
+	Bool   Kind = 3
+	String Kind = 4
+	JSON   Kind = 5
+)
+
+// String names the kind.
+func (k Kind) String() string {
+	switch k {
+	case Float:
+		return "float"
+	case Int:
+		return "int"
+	case Bool:
+		return "bool"
+	case String:
+		return "string"
+	case JSON:
+		return "JSON"
+	}
+	return "null"
+}
+
+// ErrMissing is the request's error when a handler reads a value the selector did not give.
+var ErrMissing = errors.New("executor: value missing")
+
+// ErrType is the request's error when a value has another type than the one read.
+var ErrType = errors.New("executor: wrong type")
+
+// lookup finds a value by name and checks its kind, recording the first problem.
+func (r Request) lookup(name string, want ...Kind) (int32, Kind, bool) {
+	i := r.r.src.index(name)
+	if i < 0 {
+		r.fail(fmt.Errorf("%w: %q", ErrMissing, name))
+		return -1, Null, false
+	}
+	k := r.r.src.kind(i)
+	for _, w := range want {
+		if k == w {
+			return i, k, true
+		}
+	}
+	r.fail(fmt.Errorf("%w: %q is %v, read as %v", ErrType, name, k, want[0]))
+	return -1, k, false
+}
+
+// fail keeps the first error.
+func (r Request) fail(err error) {
+	if r.r.err == nil {
+		r.r.err = err
+	}
+}
+
+// Has reports whether the selector gave a value of this name (null included).
+func (r Request) Has(name string) bool { return r.r.src.index(name) >= 0 }
+
+// Kind returns the kind of the named value, Null when missing.
+func (r Request) Kind(name string) Kind {
+	i := r.r.src.index(name)
+	if i < 0 {
+		return Null
+	}
+	return r.r.src.kind(i)
+}
+
+// Float reads a number; integers convert.
+func (r Request) Float(name string) float64 {
+	i, _, ok := r.lookup(name, Float, Int)
+	if !ok {
+		return 0
+	}
+	return r.r.src.f64(i)
+}
+
+// Int reads an integer; a float with no fraction converts.
+func (r Request) Int(name string) int64 {
+	i, k, ok := r.lookup(name, Int, Float)
+	if !ok {
+		return 0
+	}
+	if k == Float {
+		f := r.r.src.f64(i)
+		if f != float64(int64(f)) {
+			r.fail(fmt.Errorf("%w: %q is %v, not an integer", ErrType, name, f))
+			return 0
+		}
+		return int64(f)
+	}
+	return r.r.src.i64(i)
+}
+
+// Bool reads a boolean.
+func (r Request) Bool(name string) bool {
+	i, _, ok := r.lookup(name, Bool)
+	return ok && r.r.src.boolean(i)
+}
+
+// String reads a string.
+func (r Request) String(name string) string {
+	i, _, ok := r.lookup(name, String)
+	if !ok {
+		return ""
+	}
+	return string(r.r.src.text(i))
+}
+
+// JSON returns any value as JSON text: the way to read maps and lists, decoded with
+// encoding/json or any parser the author prefers.
+func (r Request) JSON(name string) []byte {
+	i := r.r.src.index(name)
+	if i < 0 {
+		r.fail(fmt.Errorf("%w: %q", ErrMissing, name))
+		return nil
+	}
+	if r.r.src.kind(i) == String {
+		b, _ := json.Marshal(string(r.r.src.text(i)))
+		return b
+	}
+	return r.r.src.text(i)
+}
+
+// Hydrate fetches a hydration the policy declares, by name, as JSON text. The fetch is
+// memoized with the run's other hydrations, so asking again costs little.
+func (r Request) Hydrate(name string) ([]byte, error) {
+	i, err := r.r.src.hydrate(name)
+	if err != nil {
+		return nil, err
+	}
+	if r.r.src.kind(i) == String {
+		return json.Marshal(string(r.r.src.text(i)))
+	}
+	return r.r.src.text(i), nil
+}
+
+// Log writes a line to the executor's log, which the host caps per call.
+func (r Request) Log(level Level, msg string) { r.r.src.log(level, msg) }
+
+// Now returns the host's clock.
+func (r Request) Now() time.Time { return time.UnixMilli(r.r.src.nowMillis()) }
+
+// Err returns the first problem reading values (ErrMissing, ErrType), or nil.
+func (r Request) Err() error { return r.r.err }
+
+// run calls the handler and folds the request's error into its result. A panic in the
+// handler becomes an error, so the host sees a failed call rather than a crashed instance.
+func run(h Handler, src source) (res Response, err error) {
+	if h == nil {
+		return Response{}, errors.New("executor: no handler registered (call executor.Handle in init)")
+	}
+	req := Request{&request{src: src}}
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = Response{}, fmt.Errorf("executor: handler panicked: %v", p)
+		}
+	}()
+	res, err = h(req)
+	if err == nil {
+		err = req.r.err
+	}
+	if err != nil {
+		return Response{}, err
+	}
+	return res, nil
+}

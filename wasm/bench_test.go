@@ -1,0 +1,147 @@
+package wasm
+
+import (
+	"context"
+	"runtime"
+	"testing"
+
+	"github.com/dop251/goja"
+
+	"github.com/frontdeskhq/frontdesk/core/policy"
+)
+
+// feeDisputeJS is the fee-dispute decision as the JavaScript snippet the original design runs
+// at a decision node: the same rule as examples/executors/cancellation_fee_eligible.
+const feeDisputeJS = `
+function decide(fee, minutes, late) {
+	if (late) return {branch: "waive", vars: {reason: "driver_late", refund: fee}};
+	if (minutes < 5) return {branch: "waive", vars: {reason: "grace_period", refund: fee}};
+	return {branch: "keep", vars: {reason: "fee_applies", refund: 0}};
+}
+function decideJSON(input) {
+	const d = JSON.parse(input).data;
+	return decide(d.fee, d.minutes_since_booking, d.driver_late);
+}`
+
+// benchRequest is the fee-dispute call every benchmark makes: the fee is kept (the longest
+// path through the rule).
+var benchRequest = policy.ExecRequest{
+	Policy: "fee-dispute", Node: "eligible", Channel: "webchat",
+	Args: feeArgs(12.5, 42, false),
+}
+
+// BenchmarkExecutorDecide runs the fee-dispute decision through the typed and JSON ways into
+// a pooled Go executor, and as a goja JavaScript function given Go values and given JSON, side
+// by side.
+func BenchmarkExecutorDecide(b *testing.B) {
+	path := goExecutor(b, "cancellation_fee_eligible")
+	typed := pinned(b, "fee", path)
+	typed.PoolSize = 1
+	asJSON := typed
+	asJSON.Name, asJSON.Mode = "fee_json", ModeJSON
+	h := newHost(b, Config{Modules: []ModuleConfig{typed, asJSON}})
+	ctx := context.Background()
+	for _, name := range []string{"fee", "fee_json"} {
+		ex, _ := h.Executor(name)
+		b.Run(map[string]string{"fee": "wasm_typed", "fee_json": "wasm_json"}[name], func(b *testing.B) {
+			b.ReportAllocs()
+			cpu := processCPU(b)
+			for b.Loop() {
+				res, err := ex.Execute(ctx, benchRequest)
+				if err != nil || res.Branch != "keep" {
+					b.Fatal(res, err)
+				}
+			}
+			reportCPU(b, cpu)
+		})
+	}
+
+	vm := goja.New()
+	if _, err := vm.RunString(feeDisputeJS); err != nil {
+		b.Fatal(err)
+	}
+	var decide func(float64, int64, bool) map[string]any
+	var decideJSON func(string) map[string]any
+	if err := vm.ExportTo(vm.Get("decide"), &decide); err != nil {
+		b.Fatal(err)
+	}
+	if err := vm.ExportTo(vm.Get("decideJSON"), &decideJSON); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("goja_values", func(b *testing.B) {
+		b.ReportAllocs()
+		cpu := processCPU(b)
+		for b.Loop() {
+			a := benchRequest.Args
+			res := gojaResult(decide(a[1].Value.(float64), a[2].Value.(int64), a[0].Value.(bool)))
+			if res.Branch != "keep" {
+				b.Fatal(res)
+			}
+		}
+		reportCPU(b, cpu)
+	})
+	b.Run("goja_json", func(b *testing.B) {
+		b.ReportAllocs()
+		cpu := processCPU(b)
+		for b.Loop() {
+			in, err := encodeInput(benchRequest)
+			if err != nil {
+				b.Fatal(err)
+			}
+			res := gojaResult(decideJSON(string(in)))
+			if res.Branch != "keep" {
+				b.Fatal(res)
+			}
+		}
+		reportCPU(b, cpu)
+	})
+}
+
+// gojaResult converts the JavaScript answer to the engine's result, as a goja-backed
+// executor would.
+func gojaResult(v map[string]any) policy.ExecResult {
+	res := policy.ExecResult{}
+	res.Branch, _ = v["branch"].(string)
+	res.Vars, _ = v["vars"].(map[string]any)
+	return res
+}
+
+// BenchmarkExecutorParallel shares one pool of GOMAXPROCS instances among 100 goroutines on
+// the typed way: throughput should hold, not collapse, under contention.
+func BenchmarkExecutorParallel(b *testing.B) {
+	path := goExecutor(b, "cancellation_fee_eligible")
+	mc := pinned(b, "fee", path)
+	h := newHost(b, Config{Modules: []ModuleConfig{mc}})
+	ex, _ := h.Executor("fee")
+	b.SetParallelism(max(1, 100/runtime.GOMAXPROCS(0)))
+	b.ReportAllocs()
+	cpu := processCPU(b)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := ex.Execute(context.Background(), benchRequest); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	reportCPU(b, cpu)
+}
+
+
+// BenchmarkExecutorHost is the typed way into a hand-written WAT module with no guest
+// runtime: what the host itself costs per call.
+func BenchmarkExecutorHost(b *testing.B) {
+	code := watModule(b, "decide")
+	h := newHost(b, Config{Modules: []ModuleConfig{{Name: "decide", Bytes: code, SHA256: sha(code), PoolSize: 1}}})
+	ex, _ := h.Executor("decide")
+	ctx := context.Background()
+	b.ReportAllocs()
+	cpu := processCPU(b)
+	for b.Loop() {
+		res, err := ex.Execute(ctx, benchRequest)
+		if err != nil || res.Branch != "keep" {
+			b.Fatal(res, err)
+		}
+	}
+	reportCPU(b, cpu)
+}

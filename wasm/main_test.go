@@ -1,0 +1,122 @@
+package wasm
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+// buildDir holds the modules the tests build, once per test binary.
+var buildDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "frontdesk-wasm-test-")
+	if err != nil {
+		panic(err)
+	}
+	buildDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// repoRoot finds the repository root by walking up to go.mod.
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+var (
+	buildMu sync.Mutex
+	built   = map[string]string{}
+)
+
+// goExecutor builds examples/executors/NAME with the Go SDK as a wasip1 reactor and returns
+// the module's path; the Go build cache makes repeated builds cheap.
+func goExecutor(t testing.TB, name string) string {
+	t.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if p, ok := built["go:"+name]; ok {
+		return p
+	}
+	out := filepath.Join(buildDir, name+".wasm")
+	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-trimpath", "-o", out, "./examples/executors/"+name)
+	cmd.Dir = repoRoot(t)
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building %s: %v\n%s", name, err, b)
+	}
+	built["go:"+name] = out
+	return out
+}
+
+// watModule assembles testdata/NAME.wat with wat2wasm (Debian package wabt; make wasm
+// installs it) and returns the module's bytes.
+func watModule(t testing.TB, name string) []byte {
+	t.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	out, ok := built["wat:"+name]
+	if !ok {
+		wat2wasm, err := exec.LookPath("wat2wasm")
+		if err != nil {
+			t.Fatal("wat2wasm not found: install it with `apt-get install -y wabt` (make wasm does)")
+		}
+		out = filepath.Join(buildDir, name+".wasm")
+		if b, err := exec.Command(wat2wasm, filepath.Join("testdata", name+".wat"), "-o", out).CombinedOutput(); err != nil {
+			t.Fatalf("wat2wasm %s: %v\n%s", name, err, b)
+		}
+		built["wat:"+name] = out
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// pinned returns a module config for a file with its sha256 pin.
+func pinned(t testing.TB, name, path string) ModuleConfig {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ModuleConfig{Name: name, Path: path, SHA256: sha(b)}
+}
+
+// sha returns the hex sha256 of b.
+func sha(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// newHost starts a host and closes it when the test ends.
+func newHost(t testing.TB, cfg Config) *Host {
+	t.Helper()
+	h, err := New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close(context.Background()) })
+	return h
+}
