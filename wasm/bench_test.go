@@ -127,7 +127,6 @@ func BenchmarkExecutorParallel(b *testing.B) {
 	reportCPU(b, cpu)
 }
 
-
 // BenchmarkExecutorHost is the typed way into a hand-written WAT module with no guest
 // runtime: what the host itself costs per call.
 func BenchmarkExecutorHost(b *testing.B) {

@@ -211,4 +211,3 @@ func frontdeskExecute(ptr unsafe.Pointer, size int32) uint64 {
 	}
 	return uint64(uintptr(unsafe.Pointer(&outBuf[0])))<<32 | uint64(len(outBuf))
 }
-
