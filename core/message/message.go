@@ -158,9 +158,11 @@ type Conversation struct {
 	Version int    `json:"version,omitempty"`
 	// Run is the suspended run, serialized by the policy engine; empty when none waits.
 	Run json.RawMessage `json:"run,omitempty"`
-	// Seen holds the ids of recent messages, so a redelivered message is not handled twice.
-	Seen      []string  `json:"seen,omitempty"`
-	Turns     int       `json:"turns"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	// LastMessageID and LastReplies remember the last turn, so a redelivered message is
+	// answered the same way and handled only once.
+	LastMessageID string    `json:"last_message_id,omitempty"`
+	LastReplies   []Reply   `json:"last_replies,omitempty"`
+	Turns         int       `json:"turns"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }

@@ -212,6 +212,7 @@ func (w *walker) keep() {
 }
 
 func (w *walker) finish() (*Step, *State) {
+	w.step.RunID, w.step.Policy, w.step.Version = w.s.RunID, w.s.Policy, w.s.Version
 	w.step.Path = w.s.Path
 	if w.step.Status == Asking {
 		w.keep()

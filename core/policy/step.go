@@ -23,7 +23,11 @@ const (
 
 // Step is what one Run or Resume call produced.
 type Step struct {
-	Status Status
+	// RunID, Policy and Version identify the run and the policy it started with.
+	RunID   string
+	Policy  string
+	Version int
+	Status  Status
 	// Node is where the run stopped: the asking node, the end node, or the failing node.
 	Node string
 	// Ask is the question when Asking; Error is set on it when the last answer was invalid.
