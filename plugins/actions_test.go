@@ -158,8 +158,12 @@ func TestThirdPartyPlugin(t *testing.T) {
 	if err != nil || got.(map[string]any)["points"] != 25500.0 {
 		t.Errorf("GetPoints(C-1004) = %v, %v", got, err)
 	}
-	_, err = h.Sources()["loyalty"].Fetch(context.Background(), "GetPoints", map[string]any{"customer_id": "nobody"})
-	if !errors.Is(err, plugin.ErrNotFound) {
-		t.Errorf("GetPoints(nobody) = %v, want ErrNotFound from a Hydrator", err)
+	got, err = h.Sources()["loyalty"].Fetch(context.Background(), "GetPoints", map[string]any{"customer_id": "nobody"})
+	if got != nil || err != nil {
+		t.Errorf("GetPoints(nobody) = %v, %v; want nil, nil for the Hydrator's ErrNotFound", got, err)
+	}
+	_, err = h.Sources()["loyalty"].Fetch(context.Background(), "Redeem", map[string]any{"customer_id": "C-1004"})
+	if !errors.Is(err, plugin.ErrUnimplemented) {
+		t.Errorf("Redeem = %v, want ErrUnimplemented from the Hydrator", err)
 	}
 }

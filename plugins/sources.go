@@ -77,7 +77,7 @@ func (s source) Fetch(ctx context.Context, call string, args map[string]any) (an
 	if !info.Serves(plugin.ServiceHydrator) {
 		return nil, fmt.Errorf("plugin %q has no call %q: it serves %v and no Hydrator", s.c.in.cfg.Name, call, info.Services)
 	}
-	return s.c.Fetch(ctx, call, args)
+	return orNil(s.c.Fetch(ctx, call, args))
 }
 
 var _ hydrate.Source = source{}
