@@ -34,7 +34,9 @@ in the summary. Out-of-scope examples carry the --oos-label.`,
 				return err
 			}
 			bar := newProgressBar(cmd.ErrOrStderr(), "training")
-			cfg.Progress = func(p intent.Progress) { bar.set(p.Done, p.Total, fmt.Sprintf("member %d epoch %d val %.1f%%", p.Member+1, p.Epoch, 100*p.Accuracy)) }
+			cfg.Progress = func(p intent.Progress) {
+				bar.set(p.Done, p.Total, fmt.Sprintf("member %d epoch %d val %.1f%%", p.Member+1, p.Epoch, 100*p.Accuracy))
+			}
 			start := time.Now()
 			tr, err := intent.Train(cmd.Context(), ds, cfg)
 			bar.done()

@@ -102,10 +102,11 @@ func parseCSV(name string, b []byte) ([]Example, error) {
 		if err == io.EOF {
 			return out, nil
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			// A csv.ParseError names the line itself.
 			return nil, fmt.Errorf("%w: %s: %v", ErrDataset, name, err)
 		}
+		line, _ := r.FieldPos(0)
 		if len(rec) <= max(textCol, labelCol) {
 			return nil, fmt.Errorf("%w: %s:%d: %d fields, the header has %d", ErrDataset, name, line, len(rec), len(header))
 		}

@@ -18,8 +18,8 @@ type FeaturizerConfig struct {
 	// Buckets is the number of hash buckets, the row count of the model's embedding table.
 	Buckets int `json:"buckets"`
 	// Seed perturbs the hash, so ensemble members or retrained models can spread collisions
-	// differently.
-	Seed uint64 `json:"seed"`
+	// differently. 32 bits, so that every JSON reader keeps it exact.
+	Seed uint32 `json:"seed"`
 	// WordNgrams is the longest word n-gram hashed (1 = words only, 2 = words and bigrams).
 	WordNgrams int `json:"word_ngrams"`
 	// CharMin and CharMax bound the character n-grams taken inside each word padded with
@@ -35,7 +35,7 @@ type FeaturizerConfig struct {
 func DefaultFeaturizerConfig() FeaturizerConfig {
 	return FeaturizerConfig{
 		Buckets:    1 << 17,
-		Seed:       0x9e3779b97f4a7c15,
+		Seed:       0x9e3779b9,
 		WordNgrams: 2,
 		CharMin:    2,
 		CharMax:    5,
@@ -110,7 +110,7 @@ func (f *Featurizer) Featurize(text string, dst *Features) *Features {
 	norm := f.Normalize(text)
 	var toks [maxTokens][2]int
 	n := tokenize(norm, toks[:])
-	h := hasher{seed: f.cfg.Seed, buckets: uint64(f.cfg.Buckets)}
+	h := hasher{seed: uint64(f.cfg.Seed) * 0x9e3779b97f4a7c15, buckets: uint64(f.cfg.Buckets)}
 	var pad [maxTokenBytes + 2]byte
 	for i := 0; i < n; i++ {
 		tok := norm[toks[i][0]:toks[i][1]]

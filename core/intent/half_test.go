@@ -20,7 +20,7 @@ func TestHalfRoundTrip(t *testing.T) {
 		{6.1035156e-05, 6.1035156e-05}, // smallest normal
 		{5.9604645e-08, 5.9604645e-08}, // smallest subnormal
 		{1e-9, 0},
-		{1.00048828125, 1},          // halfway, rounds to even
+		{1.00048828125, 1},           // halfway, rounds to even
 		{1.00146484375, 1.001953125}, // halfway, rounds to even (up)
 	} {
 		if got := fromHalf(toHalf(tc.in)); got != tc.want {

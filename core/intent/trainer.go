@@ -65,7 +65,7 @@ func DefaultTrainConfig() TrainConfig {
 		Members:            2,
 		Epochs:             30,
 		Patience:           4,
-		LearnRate:          0.15,
+		LearnRate:          0.4,
 		Dropout:            0.2,
 		LabelSmoothing:     0.05,
 		ValidationFraction: 0.1,
@@ -241,7 +241,9 @@ type trainer struct {
 	total int
 }
 
-// member is one model of the ensemble, with its AdaGrad accumulators.
+// member is one model of the ensemble, with its AdaGrad accumulators. They are row-wise (one
+// per embedding row, one per class column of the output layer): a sparse update then costs one
+// square root per row rather than one per weight, and rare n-grams still get large steps.
 type member struct {
 	w          Weights
 	gE, gO, gB []float32
@@ -280,7 +282,7 @@ func (t *trainer) trainMember(ctx context.Context, k int) (*Weights, int, error)
 	H, D, C := cfg.Featurizer.Buckets, cfg.Dim, t.classes
 	m := &member{
 		w:  Weights{Embedding: make([]float32, H*D), Output: make([]float32, D*C), Bias: make([]float32, C), Temperature: 1, Buckets: H, Dim: D, Classes: C},
-		gE: make([]float32, H*D), gO: make([]float32, D*C), gB: make([]float32, C),
+		gE: make([]float32, H), gO: make([]float32, C), gB: make([]float32, C),
 	}
 	scale := float32(1 / math.Sqrt(float64(D)))
 	for i := range m.w.Embedding {
@@ -330,12 +332,12 @@ func (t *trainer) report(member, epoch int, acc float64, n int) {
 
 // scratch holds one member's per-example buffers.
 type scratch struct {
-	f        Features
-	h, z, dh []float32
+	f              Features
+	h, z, dh, step []float32
 }
 
 func newScratch(d, c int) *scratch {
-	return &scratch{h: make([]float32, d), z: make([]float32, c), dh: make([]float32, d)}
+	return &scratch{h: make([]float32, d), z: make([]float32, c), dh: make([]float32, d), step: make([]float32, c)}
 }
 
 const adagradEps = 1e-8
@@ -374,32 +376,38 @@ func (t *trainer) step(m *member, x *sample, rng *rand.Rand, s *scratch) {
 		s.z[c] = (s.z[c] - target) * cw
 	}
 	lr := float32(cfg.LearnRate)
-	clear(s.dh)
+	var hh float32
+	for _, v := range s.h {
+		hh += v * v
+	}
+	// Per class: the column's step size from its accumulated mean squared gradient.
+	for c, g := range s.z {
+		m.gO[c] += g * g * hh / float32(w.Dim)
+		s.step[c] = lr * g / float32(math.Sqrt(float64(m.gO[c])+adagradEps))
+		m.gB[c] += g * g
+		w.Bias[c] -= lr * g / float32(math.Sqrt(float64(m.gB[c])+adagradEps))
+	}
 	for d := range w.Dim {
 		row := w.Output[d*w.Classes : (d+1)*w.Classes]
-		acc := m.gO[d*w.Classes : (d+1)*w.Classes]
 		hv := s.h[d]
 		var dh float32
 		for c, g := range s.z {
 			dh += row[c] * g
-			gw := hv * g
-			acc[c] += gw * gw
-			row[c] -= lr * gw / float32(math.Sqrt(float64(acc[c])+adagradEps))
+			row[c] -= hv * s.step[c]
 		}
 		s.dh[d] = dh
 	}
-	for c, g := range s.z {
-		m.gB[c] += g * g
-		w.Bias[c] -= lr * g / float32(math.Sqrt(float64(m.gB[c])+adagradEps))
+	var dd float32
+	for _, v := range s.dh {
+		dd += v * v
 	}
 	for j, idx := range f.Index {
 		row := w.Embedding[int(idx)*w.Dim : int(idx+1)*w.Dim]
-		acc := m.gE[int(idx)*w.Dim : int(idx+1)*w.Dim]
 		wt := f.Weight[j]
+		m.gE[idx] += wt * wt * dd / float32(w.Dim)
+		step := lr * wt / float32(math.Sqrt(float64(m.gE[idx])+adagradEps))
 		for d, g := range s.dh {
-			ge := g * wt
-			acc[d] += ge * ge
-			row[d] -= lr * ge / float32(math.Sqrt(float64(acc[d])+adagradEps))
+			row[d] -= step * g
 		}
 	}
 }
