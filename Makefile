@@ -24,7 +24,7 @@ run: build onnxruntime model
 	$(BIN)/frontdesk serve --config examples/config/frontdesk.yaml
 
 ## test: run every test (unit, integration, end to end)
-test: build onnxruntime
+test: build onnxruntime python3-onnx
 	$(GO) test -count=1 -timeout 15m $(PKGS)
 
 ## bench: run the Go benchmarks with allocation counts
@@ -48,7 +48,7 @@ ORT_LIB     := $(BUILD)/onnxruntime/libonnxruntime.so.1
 MODEL_DIR   := $(BUILD)/model
 PROTOC_GEN_GO_VERSION := v1.36.12
 
-.PHONY: onnxruntime model bench-intent generate-onnx
+.PHONY: onnxruntime model bench-intent generate-onnx python3-onnx
 
 ## onnxruntime: download ONNX Runtime 1.24.1 (npm onnxruntime-node) into build/onnxruntime, checksum-verified
 onnxruntime: $(ORT_LIB)
@@ -62,6 +62,11 @@ $(ORT_LIB):
 	echo "$(ORT_SHA256)  $(BUILD)/onnxruntime/tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" | sha256sum -c --quiet
 	mv $(BUILD)/onnxruntime/tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1 $@
 	rm -rf $(BUILD)/onnxruntime/tmp
+
+# The ONNX checker test runs Debian's python3-onnx on the exported graph.
+python3-onnx:
+	@/usr/bin/python3 -c 'import onnx' 2>/dev/null || apt-get install -y python3-onnx || \
+	  { echo "the ONNX checker test needs Debian's python3-onnx: apt-get install -y python3-onnx"; exit 1; }
 
 ## model: train the default intent model from examples/intents into build/model
 model: $(MODEL_DIR)/model.onnx
@@ -94,7 +99,7 @@ PROTOC_GEN_GO_GRPC_VERSION := v1.5.1
 .PHONY: generate generate-proto example-plugin bench-plugin
 
 ## generate: regenerate every generated file (the plugin protocol's Go code, ...)
-generate: generate-proto
+generate: generate-proto generate-onnx
 
 ## generate-proto: regenerate sdk/proto/pluginv1 from plugin.proto with Debian's protoc and pinned Go plugins
 generate-proto: $(BIN)/protoc-gen-go $(BIN)/protoc-gen-go-grpc

@@ -21,10 +21,10 @@ func TestNormalize(t *testing.T) {
 	fz := newTestFeaturizer(t)
 	for _, tc := range []struct{ in, want string }{
 		{"Lost My CARD", "lost my card"},
-		{"ＣＡＲＤ", "card"},                // full-width, NFKC
-		{"Straße", "strasse"},             // case folding, not just lowering
-		{"ﬁnd", "find"},                   // ligature, NFKC
-		{"bad \xff utf8", "bad   utf8"},   // invalid byte replaced by a space
+		{"ＣＡＲＤ", "card"},                 // full-width, NFKC
+		{"Straße", "strasse"},            // case folding, not just lowering
+		{"ﬁnd", "find"},                  // ligature, NFKC
+		{"bad \xff utf8", "bad   utf8"},  // invalid byte replaced by a space
 		{"Κάρτα 卡 card", "κάρτα 卡 card"}, // mixed scripts kept
 	} {
 		if got := fz.Normalize(tc.in); got != tc.want {
