@@ -37,7 +37,7 @@ type fakeBackOffice struct {
 	mu       sync.Mutex
 	requests []*http.Request
 	bodies   []string
-	created  map[string][]byte // idempotency key -> answer
+	created  map[string][]byte             // idempotency key -> answer
 	script   []func(w http.ResponseWriter) // answers the next requests in place of the API
 }
 
