@@ -258,3 +258,20 @@ func waitForMark(t *testing.T, path string) int {
 	t.Fatal("the plugin never entered the blocking call")
 	return 0
 }
+
+func TestConfiguredEnvWins(t *testing.T) {
+	t.Setenv("FRONTDESK_TEST_SETTING", "from-host")
+	t.Setenv("FRONTDESK_TEST_INHERITED", "inherited")
+	log, _ := testLogger(t)
+	h, err := Start(context.Background(), []Config{testConfig("test", map[string]string{"FRONTDESK_TEST_SETTING": "from-config"})}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	hy, _ := h.Hydrator("test")
+	for name, want := range map[string]string{"FRONTDESK_TEST_SETTING": "from-config", "FRONTDESK_TEST_INHERITED": "inherited"} {
+		if got, err := hy.Fetch(context.Background(), "env", map[string]any{"name": name}); err != nil || got != want {
+			t.Errorf("plugin sees %s = %v, %v; want %q", name, got, err, want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"os/exec"
 	"sort"
 	"strings"
@@ -50,9 +51,13 @@ type instance struct {
 func (in *instance) launch(ctx context.Context) (*process, error) {
 	cfg := in.cfg
 	cmd := exec.Command(cfg.Command, cfg.Args...)
+	// frontdesk's environment first and the configured one after it, so that the configured
+	// values win (go-plugin would append the host's after ours, which wins instead).
+	cmd.Env = os.Environ()
 	for _, k := range sortedKeys(cfg.Env) {
 		cmd.Env = append(cmd.Env, k+"="+cfg.Env[k])
 	}
+	dieWithParent(cmd)
 	var secure *goplugin.SecureConfig
 	if cfg.SHA256 != "" {
 		sum, _ := hex.DecodeString(cfg.SHA256) // checked by validate
@@ -65,6 +70,7 @@ func (in *instance) launch(ctx context.Context) (*process, error) {
 		SecureConfig:     secure,
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		AutoMTLS:         true,
+		SkipHostEnv:      true,
 		StartTimeout:     cfg.StartTimeout,
 		Logger:           newHCLog(in.log),
 	})

@@ -90,12 +90,16 @@ func (c *crm) GetCase(ctx context.Context, id string) (plugin.Case, error) {
 	return c.update(id, func(*plugin.Case) {})
 }
 
-// hydrator echoes its arguments, and logs them first when the call is "log".
+// hydrator echoes its arguments; "log" logs first, "env" answers the variable args.name.
 type hydrator struct{ log *slog.Logger }
 
 func (h hydrator) Fetch(_ context.Context, call string, args map[string]any) (any, error) {
-	if call == "log" {
+	switch call {
+	case "log":
 		h.log.Warn("testplugin was asked to log", "args_count", len(args))
+	case "env":
+		name, _ := args["name"].(string)
+		return os.Getenv(name), nil
 	}
 	return map[string]any{"call": call, "args": args}, nil
 }
