@@ -144,7 +144,12 @@ func (c *Client) AddNote(ctx context.Context, req plugin.Note) error {
 		record = map[string]any{"ParentId": req.CaseID, "CommentBody": body, "IsPublished": req.Public}
 	}
 	var res upsertResult
-	return c.do(ctx, op, http.MethodPost, "/sobjects/"+c.cfg.NoteObject, nil, record, &res)
+	err := c.do(ctx, op, http.MethodPost, "/sobjects/"+c.cfg.NoteObject, nil, record, &res)
+	if apiErr, ok := err.(*APIError); ok && apiErr.Has("INVALID_CROSS_REFERENCE_KEY") {
+		// The parent case does not exist (or this user cannot see it).
+		return fmt.Errorf("%w: %w", apiErr, plugin.ErrNotFound)
+	}
+	return err
 }
 
 // hasNote reports whether the case already has a note carrying the key.
@@ -189,6 +194,11 @@ func (c *Client) getCase(ctx context.Context, op, path string) (plugin.Case, err
 	cs, err := decodeCase(resp.Body, c.cfg, c.instanceURL(ctx))
 	if err != nil {
 		return plugin.Case{}, fmt.Errorf("salesforce: %s: %w", op, err)
+	}
+	if cs.Queue != "" {
+		if cs.Queue, err = c.queueName(ctx, cs.Queue); err != nil {
+			return plugin.Case{}, err
+		}
 	}
 	return cs, nil
 }
@@ -245,6 +255,32 @@ func (c *Client) queueID(ctx context.Context, name string) (string, error) {
 	}
 	return c.resolve(ctx, "queue:"+name, "find queue "+name,
 		"SELECT Id FROM Group WHERE Type = 'Queue' AND DeveloperName = "+quote(name)+" LIMIT 1")
+}
+
+// queueName names a queue owning a case as policies know it: the name Config.Queues maps to it,
+// else its DeveloperName. Policies compare the names they assign with what GetCase says.
+func (c *Client) queueName(ctx context.Context, id string) (string, error) {
+	name, ok := c.ownerLookup("queue-id:" + id)
+	if !ok {
+		records, err := c.query(ctx, "name queue "+id, "SELECT DeveloperName FROM Group WHERE Id = "+quote(id))
+		if err != nil {
+			return "", err
+		}
+		var rec map[string]any
+		if len(records) > 0 && json.Unmarshal(records[0], &rec) == nil {
+			name = str(rec, "DeveloperName")
+		}
+		if name == "" {
+			name = id // a queue this user cannot see: its id is all there is
+		}
+		c.ownerStore("queue-id:"+id, name)
+	}
+	for policyName, mapped := range c.cfg.Queues {
+		if mapped == name || mapped == id {
+			return policyName, nil
+		}
+	}
+	return name, nil
 }
 
 // userID resolves an agent, given as a User id or a username, to a User id.

@@ -171,12 +171,12 @@ func TestAssignCase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Queue != "00G5e000004QueAEAS" || got.Agent != "" {
+		if got.Queue != "data-change-approvals" || got.Agent != "" || f.cases[cs.ID]["OwnerId"] != "00G5e000004QueAEAS" {
 			t.Fatalf("assigned case = %+v", got)
 		}
 	}
-	if n := len(f.queries); n != 1 {
-		t.Errorf("%d SOQL queries for two assignments to one queue, want 1 (cached): %q", n, f.queries)
+	if n := len(f.queries); n != 2 {
+		t.Errorf("%d SOQL queries for two assignments to one queue, want 2 (its id and its name, cached): %q", n, f.queries)
 	}
 	got, err := c.AssignCase(ctx, plugin.Assignment{CaseID: cs.ID, Agent: "joao.santos@acme.example"})
 	if err != nil {

@@ -299,6 +299,14 @@ func (f *fakeOrg) createNote(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	parent, _ := rec["ParentId"].(string)
+	if parent == "" {
+		parent, _ = rec["WhatId"].(string)
+	}
+	if _, ok := f.cases[parent]; !ok {
+		f.write(w, 400, testdata(f.t, "error_invalid_cross_reference.json"))
+		return
+	}
 	switch r.PathValue("object") {
 	case "CaseComment":
 		rec["Id"] = fmt.Sprintf("00a5e00000Bc%03dAAR", len(f.comments)+1)
@@ -319,6 +327,7 @@ func (f *fakeOrg) createNote(w http.ResponseWriter, r *http.Request) {
 var (
 	reQueue    = regexp.MustCompile(`^SELECT Id FROM Group WHERE Type = 'Queue' AND DeveloperName = '([^']*)' LIMIT 1$`)
 	reUser     = regexp.MustCompile(`^SELECT Id FROM User WHERE Username = '([^']*)' AND IsActive = true LIMIT 1$`)
+	reQueueID  = regexp.MustCompile(`^SELECT DeveloperName FROM Group WHERE Id = '(\w+)'$`)
 	reComments = regexp.MustCompile(`^SELECT Id, CommentBody FROM CaseComment WHERE ParentId = '(\w+)'$`)
 	reTasks    = regexp.MustCompile(`^SELECT Id, Description FROM Task WHERE WhatId = '(\w+)'$`)
 )
@@ -338,6 +347,10 @@ func (f *fakeOrg) query(w http.ResponseWriter, r *http.Request) {
 	case reQueue.MatchString(q):
 		if name := reQueue.FindStringSubmatch(q)[1]; name == "Data_Change_Approvals" {
 			records = append(records, map[string]any{"attributes": attrs("Group", "00G5e000004QueAEAS"), "Id": "00G5e000004QueAEAS"})
+		}
+	case reQueueID.MatchString(q):
+		if id := reQueueID.FindStringSubmatch(q)[1]; id == "00G5e000004QueAEAS" {
+			records = append(records, map[string]any{"attributes": attrs("Group", id), "DeveloperName": "Data_Change_Approvals"})
 		}
 	case reUser.MatchString(q):
 		if name := reUser.FindStringSubmatch(q)[1]; name == "joao.santos@acme.example" {
