@@ -22,11 +22,12 @@ type Client struct {
 	authorization string
 	http          *retry.Client
 
-	// groups and users cache names resolved to ids: they rarely change, and resolving them
-	// costs a listing or a search on every assignment otherwise.
-	mu     sync.Mutex
-	groups map[string]int64
-	users  map[string]int64
+	// groups and users cache names resolved to ids and back: they rarely change, and resolving
+	// them costs a listing or a search on every call otherwise.
+	mu         sync.Mutex
+	groups     map[string]int64 // by lower-cased name
+	groupNames map[int64]string
+	users      map[string]int64
 }
 
 // New returns a connector for the configuration, which it validates.
@@ -44,6 +45,8 @@ func New(cfg Config) (*Client, error) {
 		base:          cfg.baseURL(),
 		authorization: authz,
 		http:          &retry.Client{HTTP: &http.Client{Timeout: cfg.Timeout}, Policy: retry.Policy{Attempts: cfg.Attempts}},
+		groups:        map[string]int64{},
+		groupNames:    map[int64]string{},
 		users:         map[string]int64{},
 	}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -35,7 +36,7 @@ func (c *Client) EnsureCase(ctx context.Context, req plugin.CaseRequest) (plugin
 	if len(list.Tickets) > 0 {
 		// external_id is not unique in Zendesk: when there are several, the oldest is the case.
 		oldest := slices.MinFunc(list.Tickets, func(a, b ticket) int { return cmp.Compare(a.ID, b.ID) })
-		return c.toCase(&oldest), nil
+		return c.caseOf(ctx, &oldest)
 	}
 	body := req.Description
 	if body == "" {
@@ -206,7 +207,41 @@ func (c *Client) ticketCall(ctx context.Context, op, method, path string, header
 	if err != nil {
 		return plugin.Case{}, fmt.Errorf("zendesk: %s: malformed response: %w", op, err)
 	}
-	return c.toCase(t), nil
+	return c.caseOf(ctx, t)
+}
+
+// caseOf turns a ticket into a case whose Queue is the group's name as policies know it: the
+// name Config.Groups maps to it, else the group's name in Zendesk. Policies compare the names
+// they assign with what GetCase says.
+func (c *Client) caseOf(ctx context.Context, t *ticket) (plugin.Case, error) {
+	cs := c.toCase(t)
+	if t.GroupID == nil {
+		return cs, nil
+	}
+	gid := *t.GroupID
+	for name, id := range c.cfg.Groups {
+		if id == gid {
+			cs.Queue = name
+			return cs, nil
+		}
+	}
+	c.mu.Lock()
+	name, ok := c.groupNames[gid]
+	c.mu.Unlock()
+	if !ok {
+		if err := c.refreshGroups(ctx); err != nil {
+			return plugin.Case{}, err
+		}
+		c.mu.Lock()
+		if name, ok = c.groupNames[gid]; !ok {
+			// A group this agent cannot see: remember that its id is all there is.
+			name = cs.Queue
+			c.groupNames[gid] = name
+		}
+		c.mu.Unlock()
+	}
+	cs.Queue = name
+	return cs, nil
 }
 
 // ticketID parses a case id; what is not a ticket number cannot name a ticket.
@@ -228,27 +263,26 @@ func (c *Client) groupID(ctx context.Context, name string) (int64, error) {
 	}
 	key := strings.ToLower(name)
 	c.mu.Lock()
-	groups := c.groups
+	id, ok := c.groups[key]
 	c.mu.Unlock()
-	if _, ok := groups[key]; !ok {
-		var err error
-		if groups, err = c.listGroups(ctx); err != nil {
+	if !ok {
+		if err := c.refreshGroups(ctx); err != nil {
 			return 0, err
 		}
 		c.mu.Lock()
-		c.groups = groups
+		id, ok = c.groups[key]
 		c.mu.Unlock()
 	}
-	id, ok := groups[key]
 	if !ok {
 		return 0, fmt.Errorf("zendesk: no group named %q: %w", name, plugin.ErrNotFound)
 	}
 	return id, nil
 }
 
-// listGroups reads the account's groups by lower-cased name.
-func (c *Client) listGroups(ctx context.Context) (map[string]int64, error) {
-	groups := map[string]int64{}
+// refreshGroups lists the account's groups into the caches of ids by lower-cased name and of
+// names by id.
+func (c *Client) refreshGroups(ctx context.Context) error {
+	byName, byID := map[string]int64{}, map[int64]string{}
 	next := "/api/v2/groups.json"
 	for range maxPages {
 		var page struct {
@@ -260,11 +294,12 @@ func (c *Client) listGroups(ctx context.Context) (map[string]int64, error) {
 			NextPage *string `json:"next_page"`
 		}
 		if err := c.do(ctx, "list groups", http.MethodGet, next, nil, nil, &page); err != nil {
-			return nil, err
+			return err
 		}
 		for _, g := range page.Groups {
 			if !g.Deleted {
-				groups[strings.ToLower(g.Name)] = g.ID
+				byName[strings.ToLower(g.Name)] = g.ID
+				byID[g.ID] = g.Name
 			}
 		}
 		if page.NextPage == nil || *page.NextPage == "" {
@@ -272,7 +307,11 @@ func (c *Client) listGroups(ctx context.Context) (map[string]int64, error) {
 		}
 		next = *page.NextPage
 	}
-	return groups, nil
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.groups = byName
+	maps.Copy(c.groupNames, byID)
+	return nil
 }
 
 // userID resolves an agent, given as a user id or an email, to a user id.

@@ -150,14 +150,14 @@ func TestAssignCase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Queue != "98738" || got.Agent != "235323" {
+		if got.Queue != "Data change approvals" || got.Agent != "235323" || f.tickets[35436]["group_id"] != float64(98738) {
 			t.Fatalf("assigned case = %+v", got)
 		}
 	}
 	if f.groupLists != 1 || f.userSearch != 1 {
 		t.Errorf("%d group listings and %d user searches for two assignments, want 1 each (cached)", f.groupLists, f.userSearch)
 	}
-	if got, err := c.AssignCase(ctx, plugin.Assignment{CaseID: cs.ID, Queue: "98739"}); err != nil || got.Queue != "98739" {
+	if got, err := c.AssignCase(ctx, plugin.Assignment{CaseID: cs.ID, Queue: "98739"}); err != nil || got.Queue != "Support" {
 		t.Fatalf("by group id: %+v, %v", got, err)
 	}
 	for _, a := range []plugin.Assignment{{CaseID: cs.ID, Queue: "No such group"}, {CaseID: cs.ID, Agent: "nobody@acme.example"}} {
