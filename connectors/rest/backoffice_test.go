@@ -36,13 +36,13 @@ type fakeBackOffice struct {
 	srv      *httptest.Server
 	mu       sync.Mutex
 	requests []*http.Request
-	bodies   []string
 	created  map[string][]byte             // idempotency key -> answer
+	byID     map[string]map[string]any     // created change requests by id
 	script   []func(w http.ResponseWriter) // answers the next requests in place of the API
 }
 
 func newFakeBackOffice(t *testing.T) *fakeBackOffice {
-	f := &fakeBackOffice{t: t, created: map[string][]byte{}}
+	f := &fakeBackOffice{t: t, created: map[string][]byte{}, byID: map[string]map[string]any{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v2/customers/{id}", func(w http.ResponseWriter, r *http.Request) {
 		if r.PathValue("id") != "C-1001" {
@@ -80,21 +80,39 @@ func newFakeBackOffice(t *testing.T) *fakeBackOffice {
 		answer["data"]["reference"] = map[string]any{"crmCaseId": body.Reference.CrmCaseID}
 		out, _ := json.Marshal(answer)
 		f.created[key] = out
+		f.byID[answer["data"]["requestId"].(string)] = answer["data"]
 		f.write(w, 201, out)
 	})
 	mux.HandleFunc("GET /api/v2/change-requests/{id}", func(w http.ResponseWriter, r *http.Request) {
-		if r.PathValue("id") != "CR-20261121-0042" {
+		f.mu.Lock()
+		cr, ok := f.byID[r.PathValue("id")]
+		f.mu.Unlock()
+		switch {
+		case ok:
+			b, _ := json.Marshal(map[string]any{"data": cr})
+			f.write(w, 200, b)
+		case r.PathValue("id") == "CR-20261121-0042":
+			f.write(w, 200, testdata(t, "change_request.json"))
+		default:
 			f.problem(w, 404, "Not Found", "no change request")
-			return
 		}
-		f.write(w, 200, testdata(t, "change_request.json"))
 	})
 	mux.HandleFunc("GET /api/v2/customers/{id}/change-requests", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("state") != "AWAITING_APPROVAL" {
 			f.problem(w, 400, "Bad Request", "state is required")
 			return
 		}
-		f.write(w, 200, testdata(t, "change_requests.json"))
+		var list map[string]map[string][]any
+		json.Unmarshal(testdata(t, "change_requests.json"), &list)
+		f.mu.Lock()
+		for _, cr := range f.byID {
+			if cr["customerNumber"] == r.PathValue("id") {
+				list["data"]["items"] = append(list["data"]["items"], cr)
+			}
+		}
+		f.mu.Unlock()
+		b, _ := json.Marshal(list)
+		f.write(w, 200, b)
 	})
 	mux.HandleFunc("GET /api/v2/customers/{id}/orders", func(w http.ResponseWriter, r *http.Request) {
 		f.write(w, 200, testdata(t, "orders.json"))
