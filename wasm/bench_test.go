@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/dop251/goja"
 
@@ -36,7 +37,8 @@ var benchRequest = policy.ExecRequest{
 func BenchmarkExecutorDecide(b *testing.B) {
 	path := goExecutor(b, "cancellation_fee_eligible")
 	typed := pinned(b, "fee", path)
-	typed.PoolSize = 1
+	// A generous deadline: a loaded machine must not turn a slow guest GC into a failure.
+	typed.PoolSize, typed.Timeout = 1, time.Second
 	asJSON := typed
 	asJSON.Name, asJSON.Mode = "fee_json", ModeJSON
 	h := newHost(b, Config{Modules: []ModuleConfig{typed, asJSON}})

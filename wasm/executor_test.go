@@ -2,6 +2,9 @@ package wasm
 
 import (
 	"context"
+	"errors"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/frontdeskhq/frontdesk/core/policy"
@@ -60,4 +63,75 @@ func number(v any) float64 {
 		return float64(x)
 	}
 	return -1
+}
+
+// TestExamples runs every example executor end to end through policy.Executor, as the
+// policy engine calls them, with the modules built from their sources.
+func TestExamples(t *testing.T) {
+	charges := []any{
+		map[string]any{"id": "ch_1", "amount": 23.4, "charged_at": "2026-11-21T10:05:00Z"},
+		map[string]any{"id": "ch_2", "amount": 23.4, "charged_at": "2026-11-21T13:02:00Z"},
+	}
+	hydrations := 0
+	hydrate := func(_ context.Context, name string) (any, error) {
+		hydrations++
+		if name != "transactions" {
+			return nil, errors.New("not declared")
+		}
+		return charges, nil
+	}
+	mods := []ModuleConfig{
+		pinned(t, "within_radius", goExecutor(t, "within_radius")),
+		pinned(t, "recent_duplicate_charge", goExecutor(t, "recent_duplicate_charge")),
+		pinned(t, "late_arrival_credit", asExecutor(t, "late_arrival_credit")),
+	}
+	for i := range mods {
+		mods[i].PoolSize = 1
+	}
+	h := newHost(t, Config{Modules: mods})
+	for _, tc := range []struct {
+		executor string
+		args     []policy.Arg
+		branch   string
+		vars     map[string]any
+	}{
+		{"within_radius", []policy.Arg{
+			{Name: "pickup_lat", Value: 52.37903}, {Name: "pickup_lon", Value: 4.90026},
+			{Name: "radius_m", Value: int64(200)},
+			{Name: "reported_lat", Value: 52.37942}, {Name: "reported_lon", Value: 4.89871},
+		}, "inside", map[string]any{"distance_m": 113.8}},
+		{"recent_duplicate_charge", []policy.Arg{{Name: "amount", Value: 23.4}},
+			"duplicate", map[string]any{"duplicate_ids": []any{"ch_1", "ch_2"}, "matches": int64(2)}},
+		{"late_arrival_credit", []policy.Arg{{Name: "fare", Value: 23.4}, {Name: "minutes_late", Value: int64(12)}},
+			"credit", map[string]any{"credit": 4.68, "percent": int64(20)}},
+		{"late_arrival_credit", []policy.Arg{{Name: "fare", Value: 23.4}, {Name: "minutes_late", Value: 3}},
+			"none", map[string]any{"credit": 0.0, "percent": int64(0)}},
+	} {
+		ex, ok := h.Executor(tc.executor)
+		if !ok {
+			t.Fatalf("executor %q missing", tc.executor)
+		}
+		res, err := ex.Execute(context.Background(), policy.ExecRequest{Policy: "p", Node: "n", Args: tc.args, Hydrate: hydrate})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.executor, err)
+		}
+		if res.Branch != tc.branch || !reflect.DeepEqual(res.Vars, tc.vars) {
+			t.Fatalf("%s: got %q %#v, want %q %#v", tc.executor, res.Branch, res.Vars, tc.branch, tc.vars)
+		}
+	}
+	if hydrations != 1 {
+		t.Fatalf("hydrate called %d times, want once", hydrations)
+	}
+
+	// A missing argument fails the node with the executor's message, and the next call works.
+	ex, _ := h.Executor("late_arrival_credit")
+	_, err := ex.Execute(context.Background(), policy.ExecRequest{Node: "credit", Args: []policy.Arg{{Name: "fare", Value: 1.0}}})
+	if !errors.Is(err, ErrGuestFailed) || !strings.Contains(err.Error(), "minutes_late") {
+		t.Fatalf("missing minutes_late: got %v", err)
+	}
+	ex, _ = h.Executor("recent_duplicate_charge")
+	_, err = ex.Execute(context.Background(), policy.ExecRequest{Node: "dup", Args: []policy.Arg{{Name: "amount", Value: 1.0}}})
+	if !errors.Is(err, ErrGuestFailed) || !strings.Contains(err.Error(), "no hydrations") {
+		t.Fatalf("hydrate without a run: got %v", err)
+	}
 }

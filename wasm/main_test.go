@@ -69,6 +69,30 @@ func goExecutor(t testing.TB, name string) string {
 	return out
 }
 
+// asExecutor compiles examples/executors/NAME, an AssemblyScript executor, with the
+// compiler its npm install brought (make wasm runs it).
+func asExecutor(t testing.TB, name string) string {
+	t.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if p, ok := built["as:"+name]; ok {
+		return p
+	}
+	dir := filepath.Join(repoRoot(t), "examples", "executors", name)
+	asc := filepath.Join(dir, "node_modules", ".bin", "asc")
+	if _, err := os.Stat(asc); err != nil {
+		t.Fatalf("%s not found: run `make wasm` (npm install in %s)", asc, dir)
+	}
+	out := filepath.Join(buildDir, name+".wasm")
+	cmd := exec.Command(asc, "assembly/index.ts", "--config", "asconfig.json", "--target", "release", "--outFile", out)
+	cmd.Dir = dir
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("asc %s: %v\n%s", name, err, b)
+	}
+	built["as:"+name] = out
+	return out
+}
+
 // watModule assembles testdata/NAME.wat with wat2wasm (Debian package wabt; make wasm
 // installs it) and returns the module's bytes.
 func watModule(t testing.TB, name string) []byte {
@@ -110,9 +134,13 @@ func sha(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// newHost starts a host and closes it when the test ends.
+// newHost starts a host and closes it when the test ends. Hosts share an on-disk
+// compilation cache, so each module is compiled once per test binary.
 func newHost(t testing.TB, cfg Config) *Host {
 	t.Helper()
+	if cfg.CacheDir == "" {
+		cfg.CacheDir = filepath.Join(buildDir, "cache")
+	}
 	h, err := New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

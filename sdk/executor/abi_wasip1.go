@@ -110,29 +110,23 @@ func frontdeskRun() int32 {
 	if res.Branch != "" {
 		hostSetBranch(res.Branch)
 	}
-	for name, v := range res.Vars {
-		switch x := v.(type) {
-		case float64:
-			hostSetVarF64(name, x)
-		case int:
-			hostSetVarI64(name, int64(x))
-		case int64:
-			hostSetVarI64(name, x)
-		case bool:
-			var b int32
-			if x {
-				b = 1
-			}
-			hostSetVarBool(name, b)
-		case string:
-			hostSetVarStr(name, x)
+	for _, v := range res.Vars {
+		switch v.kind {
+		case KindFloat:
+			hostSetVarF64(v.Name, v.num)
+		case KindInt:
+			hostSetVarI64(v.Name, v.i)
+		case KindBool:
+			hostSetVarBool(v.Name, int32(v.i))
+		case KindString:
+			hostSetVarStr(v.Name, v.s)
 		default:
-			b, err := json.Marshal(x)
+			b, err := json.Marshal(v.v)
 			if err != nil {
-				hostFail(fmt.Sprintf("executor: variable %q: %v", name, err))
+				hostFail(fmt.Sprintf("executor: variable %q: %v", v.Name, err))
 				return 1
 			}
-			hostSetVarJSON(name, string(b))
+			hostSetVarJSON(v.Name, string(b))
 		}
 	}
 	return 0
@@ -198,7 +192,7 @@ func frontdeskExecute(ptr unsafe.Pointer, size int32) uint64 {
 		if err != nil {
 			ans.Error = err.Error()
 		} else {
-			ans.Branch, ans.Vars = res.Branch, res.Vars
+			ans.Branch, ans.Vars = res.Branch, res.varMap()
 		}
 	}
 	out, err := json.Marshal(ans)

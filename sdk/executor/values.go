@@ -49,22 +49,22 @@ func (s *valueSource) get(i int32) any {
 func (s *valueSource) kind(i int32) Kind {
 	switch x := s.get(i).(type) {
 	case nil:
-		return Null
+		return KindNull
 	case float64, float32:
-		return Float
+		return KindFloat
 	case int, int64, int32:
-		return Int
+		return KindInt
 	case json.Number:
 		if _, err := x.Int64(); err == nil {
-			return Int
+			return KindInt
 		}
-		return Float
+		return KindFloat
 	case bool:
-		return Bool
+		return KindBool
 	case string:
-		return String
+		return KindString
 	}
-	return JSON
+	return KindJSON
 }
 
 func (s *valueSource) f64(i int32) float64 {

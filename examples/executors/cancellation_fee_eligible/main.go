@@ -32,7 +32,10 @@ func handle(req executor.Request) (executor.Response, error) {
 	if branch == "waive" {
 		refund = fee
 	}
-	return executor.Response{Branch: branch, Vars: map[string]any{"reason": reason, "refund": refund}}, nil
+	return executor.Response{Branch: branch, Vars: []executor.Var{
+		executor.String("reason", reason),
+		executor.Float("refund", refund),
+	}}, nil
 }
 
 // decide applies the rule.

@@ -26,7 +26,9 @@ func TestHandle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Branch != tc.branch || res.Vars["reason"] != tc.reason || res.Vars["refund"] != tc.refund {
+			reason, _ := res.Var("reason")
+			refund, _ := res.Var("refund")
+			if res.Branch != tc.branch || reason != tc.reason || refund != tc.refund {
 				t.Fatalf("got %q %v, want %q reason %q refund %v", res.Branch, res.Vars, tc.branch, tc.reason, tc.refund)
 			}
 		})
