@@ -9,6 +9,7 @@ package rest
 import (
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -79,10 +80,15 @@ type Mapping struct {
 	StatusValues map[string]string `yaml:"status_values"`
 }
 
+// DefaultConfig returns the defaults of the scalar settings.
+func DefaultConfig() Config {
+	return Config{Timeout: 15 * time.Second, Attempts: 3}
+}
+
 // LoadConfig reads the YAML file at path, then the environment, reads the credential from the
 // variable auth.env names, and compiles the configuration to report every mistake at once.
 func LoadConfig(path string, lookup func(string) (string, bool)) (Config, error) {
-	c := Config{Timeout: 15 * time.Second, Attempts: 3}
+	c := DefaultConfig()
 	if path == "" {
 		return Config{}, errors.New("rest: a configuration file is required (-config or REST_CONFIG)")
 	}
@@ -120,4 +126,10 @@ func (c Config) validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Usage writes the connector's settings, one a line: environment variable, YAML key, meaning
+// and default.
+func Usage(w io.Writer) {
+	settings.Usage(w, DefaultConfig())
 }

@@ -7,6 +7,7 @@ package salesforce
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -120,4 +121,10 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("salesforce: note_object %q is neither %s nor %s", c.NoteObject, NoteCaseComment, NoteTask))
 	}
 	return errors.Join(errs...)
+}
+
+// Usage writes the connector's settings, one a line: environment variable, YAML key, meaning
+// and default.
+func Usage(w io.Writer) {
+	settings.Usage(w, DefaultConfig())
 }

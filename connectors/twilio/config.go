@@ -5,6 +5,7 @@ package twilio
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"time"
 
@@ -70,4 +71,10 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("twilio: api_url is empty"))
 	}
 	return errors.Join(errs...)
+}
+
+// Usage writes the connector's settings, one a line: environment variable, YAML key, meaning
+// and default.
+func Usage(w io.Writer) {
+	settings.Usage(w, DefaultConfig())
 }

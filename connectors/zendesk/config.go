@@ -7,6 +7,7 @@ package zendesk
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -76,4 +77,10 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("zendesk: subdomain %q should be the name alone, such as acme", c.Subdomain))
 	}
 	return errors.Join(errs...)
+}
+
+// Usage writes the connector's settings, one a line: environment variable, YAML key, meaning
+// and default.
+func Usage(w io.Writer) {
+	settings.Usage(w, DefaultConfig())
 }
