@@ -1,0 +1,40 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/frontdeskhq/frontdesk/core/message"
+)
+
+// ErrBadBody wraps what is wrong with a request body.
+var ErrBadBody = errors.New("bad request body")
+
+// Decode reads one message from a JSON body, strictly: unknown fields, trailing data and wrong
+// types are errors that say where. Invalid UTF-8 inside strings becomes U+FFFD.
+func Decode(body []byte) (message.Message, error) {
+	var m message.Message
+	if len(bytes.TrimSpace(body)) == 0 {
+		return m, fmt.Errorf("%w: empty body, want a JSON message", ErrBadBody)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return m, fmt.Errorf("%w: malformed JSON at byte %d: %v", ErrBadBody, syn.Offset, err)
+		case errors.As(err, &typ):
+			return m, fmt.Errorf("%w: field %q must be %s, not %s", ErrBadBody, typ.Field, typ.Type, typ.Value)
+		}
+		return m, fmt.Errorf("%w: %v", ErrBadBody, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return m, fmt.Errorf("%w: unexpected data after the message", ErrBadBody)
+	}
+	return m, nil
+}
