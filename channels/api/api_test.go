@@ -15,8 +15,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/frontdeskhq/frontdesk/core/hydrate"
 	"github.com/frontdeskhq/frontdesk/core/httpserver"
+	"github.com/frontdeskhq/frontdesk/core/hydrate"
 	"github.com/frontdeskhq/frontdesk/core/policy"
 	"github.com/frontdeskhq/frontdesk/core/router"
 	"github.com/frontdeskhq/frontdesk/core/session"
