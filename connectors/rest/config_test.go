@@ -80,3 +80,26 @@ func TestPath(t *testing.T) {
 		t.Errorf("text of an object = %s", got)
 	}
 }
+
+// TestReadmeExampleLoads keeps the configuration shown in README.md working.
+func TestReadmeExampleLoads(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "```yaml\n")
+	example, _, closed := strings.Cut(rest, "```")
+	if !ok || !closed {
+		t.Fatal("README.md has no yaml block")
+	}
+	cfg, err := loadText(t, example, map[string]string{"BACKOFFICE_TOKEN": "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Operations) != 4 || len(cfg.Hydrators) != 1 {
+		t.Fatalf("operations %d, hydrators %d", len(cfg.Operations), len(cfg.Hydrators))
+	}
+}
