@@ -24,8 +24,8 @@ run: build onnxruntime model
 	$(BIN)/frontdesk serve --config examples/config/frontdesk.yaml
 
 ## test: run every test (unit, integration, end to end)
-test: build onnxruntime python3-onnx
-	$(GO) test -count=1 -timeout 15m $(PKGS)
+test: build onnxruntime python3-onnx test-servers
+	$(TEST_SERVERS_ENV) $(GO) test -count=1 -timeout 15m $(PKGS)
 
 ## bench: run the Go benchmarks with allocation counts
 bench:
@@ -129,3 +129,23 @@ clean:
 ## help: list the targets
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
+
+# --- test servers: throwaway Redis and PostgreSQL for the shared state backends (core/session,
+# core/queue, core/store). Their tests skip when the variables are unset, and fail under CI.
+TEST_SERVERS_DIR := $(BUILD)/test-servers
+TEST_SERVERS     := sh core/store/testservers/testservers.sh
+TEST_SERVERS_ENV  = $(shell $(TEST_SERVERS) env)
+
+.PHONY: test-servers test-servers-stop test-state
+
+## test-servers: install redis-server and postgresql (apt) when missing and start throwaway ones on loopback in build/test-servers
+test-servers:
+	@$(TEST_SERVERS) start $(TEST_SERVERS_DIR)
+
+## test-servers-stop: stop the test servers
+test-servers-stop:
+	@$(TEST_SERVERS) stop $(TEST_SERVERS_DIR)
+
+## test-state: run the session, queue and store tests against the embedded and the shared backends
+test-state: test-servers
+	$(TEST_SERVERS_ENV) $(GO) test -count=1 -race ./core/session/... ./core/queue/... ./core/store/...

@@ -35,6 +35,7 @@ func redisBackend(t testing.TB) (redis.UniversalClient, queue.RedisOptions) {
 }
 
 func TestRedisStreamsConformance(t *testing.T) {
+	testservers.URL(t, testservers.RedisEnv) // skip or fail once, not in every subtest
 	queuetest.Run(t, func(t *testing.T, opts queue.Options) queue.Queue {
 		c, ro := redisBackend(t)
 		ro.Options = opts

@@ -35,6 +35,7 @@ func redisClient(t testing.TB) (redis.UniversalClient, string) {
 }
 
 func TestRedisConformance(t *testing.T) {
+	testservers.URL(t, testservers.RedisEnv) // skip or fail once, not in every subtest
 	sessiontest.Run(t, func(t *testing.T) session.Store {
 		c, prefix := redisClient(t)
 		return session.NewRedis(c, prefix)

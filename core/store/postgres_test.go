@@ -44,6 +44,7 @@ func openPostgres(t testing.TB) *store.SQLStore {
 }
 
 func TestPostgresConformance(t *testing.T) {
+	testservers.URL(t, testservers.PostgresEnv) // skip or fail once, not in every subtest
 	storetest.Run(t, func(t *testing.T) store.Store { return openPostgres(t) })
 }
 
