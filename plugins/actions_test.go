@@ -3,8 +3,10 @@ package plugins
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/frontdeskhq/frontdesk/core/policy"
@@ -165,5 +167,55 @@ func TestThirdPartyPlugin(t *testing.T) {
 	_, err = h.Sources()["loyalty"].Fetch(context.Background(), "Redeem", map[string]any{"customer_id": "C-1004"})
 	if !errors.Is(err, plugin.ErrUnimplemented) {
 		t.Errorf("Redeem = %v, want ErrUnimplemented from the Hydrator", err)
+	}
+}
+
+// TestLocalStackAsThreePlugins runs the local stack as `make run` does: one SQLite file served
+// as crm, backoffice and sms by three processes, written concurrently.
+func TestLocalStackAsThreePlugins(t *testing.T) {
+	log, _ := testLogger(t)
+	db := filepath.Join(t.TempDir(), "local.db")
+	var cfgs []Config
+	for _, name := range []string{"crm", "backoffice", "sms"} {
+		cfgs = append(cfgs, Config{Name: name, Command: filepath.Join(bin, "frontdesk-local"), Args: []string{"--db", db}})
+	}
+	h, err := Start(context.Background(), cfgs, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	acts := h.Actions()
+	errs := make(chan error, 30)
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := context.Background()
+			key := fmt.Sprintf("run-%d", i)
+			res, err := acts.Dispatch(ctx, policy.ActionCall{Name: "crm.EnsureCase", ConversationID: key, IdempotencyKey: key + "/open"})
+			if err != nil {
+				errs <- err
+				return
+			}
+			caseID := res.Output.(map[string]any)["id"].(string)
+			_, err = acts.Dispatch(ctx, policy.ActionCall{Name: "backoffice.SubmitChangeRequest", CaseID: caseID, IdempotencyKey: key + "/submit",
+				Args: map[string]any{"customer_id": "C-1003", "kind": "phone", "fields": map[string]any{"phone": "+447700900999"}}})
+			errs <- err
+			_, err = acts.Dispatch(ctx, policy.ActionCall{Name: "sms.SendSMS", IdempotencyKey: key + "/otp",
+				Args: map[string]any{"to": "+447700900303", "body": "code " + key}})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	open, err := h.Sources()["backoffice"].Fetch(context.Background(), "ListChangeRequests", map[string]any{"customer_id": "C-1003"})
+	if err != nil || len(open.([]any)) != 10 {
+		t.Errorf("ListChangeRequests = %d, %v; want the 10 submitted", len(open.([]any)), err)
 	}
 }
