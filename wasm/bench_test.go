@@ -16,7 +16,7 @@ import (
 const feeDisputeJS = `
 function decide(fee, minutes, late) {
 	if (late) return {branch: "waive", vars: {reason: "driver_late", refund: fee}};
-	if (minutes < 5) return {branch: "waive", vars: {reason: "grace_period", refund: fee}};
+	if (minutes <= 5) return {branch: "waive", vars: {reason: "grace_period", refund: fee}};
 	return {branch: "keep", vars: {reason: "fee_applies", refund: 0}};
 }
 function decideJSON(input) {

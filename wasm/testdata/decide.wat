@@ -14,7 +14,7 @@
   (func (export "frontdesk_run") (result i32)
     (if (call $arg_bool (call $arg_index (i32.const 0) (i32.const 11)))
       (then (call $set_branch (i32.const 48) (i32.const 5)) (return (i32.const 0))))
-    (if (i64.lt_s (call $arg_i64 (call $arg_index (i32.const 16) (i32.const 21))) (i64.const 5))
+    (if (i64.le_s (call $arg_i64 (call $arg_index (i32.const 16) (i32.const 21))) (i64.const 5))
       (then (call $set_branch (i32.const 48) (i32.const 5)) (return (i32.const 0))))
     (call $set_branch (i32.const 56) (i32.const 4))
     (i32.const 0)))

@@ -6,7 +6,7 @@
 //
 // The rule, in order:
 //  1. the driver was late: waive (reason "driver_late");
-//  2. cancelled within GraceMinutes of booking: waive (reason "grace_period");
+//  2. cancelled at most GraceMinutes after booking: waive (reason "grace_period");
 //  3. otherwise keep the fee (reason "fee_applies").
 //
 // A waived fee is refunded in full: the variable "refund" carries the amount to later nodes.
@@ -43,7 +43,7 @@ func decide(minutesSinceBooking int64, driverLate bool) (branch, reason string) 
 	switch {
 	case driverLate:
 		return "waive", "driver_late"
-	case minutesSinceBooking < GraceMinutes:
+	case minutesSinceBooking <= GraceMinutes:
 		return "waive", "grace_period"
 	}
 	return "keep", "fee_applies"

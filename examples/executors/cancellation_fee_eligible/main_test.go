@@ -17,7 +17,8 @@ func TestHandle(t *testing.T) {
 	}{
 		{"driver late", map[string]any{"fee": 7.5, "minutes_since_booking": 30, "driver_late": true}, "waive", "driver_late", 7.5},
 		{"within grace", map[string]any{"fee": 7.5, "minutes_since_booking": 4, "driver_late": false}, "waive", "grace_period", 7.5},
-		{"grace ends at 5", map[string]any{"fee": 7.5, "minutes_since_booking": 5, "driver_late": false}, "keep", "fee_applies", 0},
+		{"grace includes 5", map[string]any{"fee": 7.5, "minutes_since_booking": 5, "driver_late": false}, "waive", "grace_period", 7.5},
+		{"grace ends after 5", map[string]any{"fee": 7.5, "minutes_since_booking": 6, "driver_late": false}, "keep", "fee_applies", 0},
 		{"fee applies", map[string]any{"fee": 12.0, "minutes_since_booking": 42, "driver_late": false}, "keep", "fee_applies", 0},
 		{"int fee converts", map[string]any{"fee": 10, "minutes_since_booking": 1, "driver_late": false}, "waive", "grace_period", 10},
 	} {
