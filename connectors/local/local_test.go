@@ -10,7 +10,7 @@ import (
 	"github.com/frontdeskhq/frontdesk/sdk/plugin/plugintest"
 )
 
-func open(t *testing.T) *Store {
+func open(t testing.TB) *Store {
 	t.Helper()
 	s, err := Open(filepath.Join(t.TempDir(), "local.db"))
 	if err != nil {
