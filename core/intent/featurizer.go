@@ -34,7 +34,7 @@ type FeaturizerConfig struct {
 // DefaultFeaturizerConfig returns the parameters the trainer uses unless told otherwise.
 func DefaultFeaturizerConfig() FeaturizerConfig {
 	return FeaturizerConfig{
-		Buckets:    1 << 17,
+		Buckets:    1 << 16,
 		Seed:       0x9e3779b9,
 		WordNgrams: 2,
 		CharMin:    2,

@@ -66,14 +66,17 @@ type ModelInfo struct {
 // TrainingInfo records how the model was trained.
 type TrainingInfo struct {
 	// Data is the training file as named on the command line.
-	Data       string  `json:"data"`
-	DataSHA256 string  `json:"data_sha256"`
-	Examples   int     `json:"examples"`
-	Train      int     `json:"train"`
-	Validation int     `json:"validation"`
-	Seed       uint64  `json:"seed"`
-	Epochs     int     `json:"epochs"`
-	Seconds    float64 `json:"seconds"`
+	Data       string `json:"data"`
+	DataSHA256 string `json:"data_sha256"`
+	Examples   int    `json:"examples"`
+	Train      int    `json:"train"`
+	Validation int    `json:"validation"`
+	Seed       uint64 `json:"seed"`
+	Epochs     int    `json:"epochs"`
+	// Refit says the weights were learned again from training and validation examples
+	// together after the validation figures were taken.
+	Refit   bool    `json:"refit"`
+	Seconds float64 `json:"seconds"`
 }
 
 // ValidationMetrics are the headline figures on the validation split.
