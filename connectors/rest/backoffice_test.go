@@ -32,7 +32,7 @@ func testdata(t testing.TB, name string) []byte {
 
 // fakeBackOffice serves the back-office API of testdata/backoffice.yaml on loopback.
 type fakeBackOffice struct {
-	t        *testing.T
+	t        testing.TB
 	srv      *httptest.Server
 	mu       sync.Mutex
 	requests []*http.Request
@@ -41,7 +41,7 @@ type fakeBackOffice struct {
 	script   []func(w http.ResponseWriter) // answers the next requests in place of the API
 }
 
-func newFakeBackOffice(t *testing.T) *fakeBackOffice {
+func newFakeBackOffice(t testing.TB) *fakeBackOffice {
 	f := &fakeBackOffice{t: t, created: map[string][]byte{}, byID: map[string]map[string]any{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/v2/customers/{id}", func(w http.ResponseWriter, r *http.Request) {
@@ -170,7 +170,7 @@ func (f *fakeBackOffice) env() func(string) (string, bool) {
 	}
 }
 
-func (f *fakeBackOffice) client(t *testing.T) *Client {
+func (f *fakeBackOffice) client(t testing.TB) *Client {
 	t.Helper()
 	cfg, err := LoadConfig(filepath.Join("testdata", "backoffice.yaml"), f.env())
 	if err != nil {

@@ -42,7 +42,7 @@ func failing(f *fakeOrg, n int, status int, header http.Header, body []byte) {
 	})
 }
 
-func newClient(t *testing.T, c Config) *Client {
+func newClient(t testing.TB, c Config) *Client {
 	t.Helper()
 	cl, err := New(c)
 	if err != nil {

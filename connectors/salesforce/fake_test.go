@@ -22,7 +22,7 @@ import (
 // fakeOrg is a Salesforce org on loopback: the OAuth token endpoint and the REST resources the
 // connector uses, answering in the wire format of the payloads under testdata/.
 type fakeOrg struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 
 	// jwtKey, when set, makes the token endpoint accept only JWT-bearer assertions it signed.
@@ -45,7 +45,7 @@ const (
 	clientSecret = "example-consumer-secret"
 )
 
-func newFakeOrg(t *testing.T) *fakeOrg {
+func newFakeOrg(t testing.TB) *fakeOrg {
 	f := &fakeOrg{t: t, cases: map[string]map[string]any{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /services/oauth2/token", f.handleToken)

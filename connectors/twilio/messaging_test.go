@@ -37,7 +37,7 @@ func testdata(t testing.TB, name string) []byte {
 
 // fakeTwilio is the Messages endpoint of the Twilio API on loopback.
 type fakeTwilio struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *httptest.Server
 	mu   sync.Mutex
 	sent []map[string]string
@@ -52,7 +52,7 @@ type scripted struct {
 	file   string
 }
 
-func newFakeTwilio(t *testing.T) *fakeTwilio {
+func newFakeTwilio(t testing.TB) *fakeTwilio {
 	f := &fakeTwilio{t: t}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
@@ -121,7 +121,7 @@ func (f *fakeTwilio) config() Config {
 	return c
 }
 
-func newClient(t *testing.T, c Config) *Client {
+func newClient(t testing.TB, c Config) *Client {
 	t.Helper()
 	cl, err := New(c)
 	if err != nil {
