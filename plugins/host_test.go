@@ -231,11 +231,14 @@ func TestPluginLogsForwarded(t *testing.T) {
 		t.Fatal(err)
 	}
 	hy, _ := h.Hydrator("test")
-	if _, err := hy.Fetch(context.Background(), "log", map[string]any{"a": 1}); err != nil {
-		t.Fatal(err)
+	for _, call := range []string{"log", "stdio"} {
+		if _, err := hy.Fetch(context.Background(), call, map[string]any{"a": 1}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	h.Close() // flushes the plugin's stderr
-	for _, want := range []string{"level=WARN", `msg="testplugin was asked to log"`, "args_count=1", "plugin=test"} {
+	h.Close() // flushes the plugin's output
+	for _, want := range []string{"level=WARN", `msg="testplugin was asked to log"`, "args_count=1", "plugin=test",
+		`msg="raw stdout line" plugin=test stream=stdout`, `msg="raw stderr line" plugin=test stream=stderr`} {
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("host log lacks %s", want)
 		}

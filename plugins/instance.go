@@ -73,6 +73,8 @@ func (in *instance) launch(ctx context.Context) (*process, error) {
 		SkipHostEnv:      true,
 		StartTimeout:     cfg.StartTimeout,
 		Logger:           newHCLog(in.log),
+		SyncStdout:       &lineLog{log: in.log, stream: "stdout"},
+		SyncStderr:       &lineLog{log: in.log, stream: "stderr"},
 	})
 	proto, err := gp.Client()
 	if err != nil {

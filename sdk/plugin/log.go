@@ -10,11 +10,16 @@ import (
 // lines; with another layout the line is forwarded as one debug message.
 const hclogTimeFormat = "2006-01-02T15:04:05.000000Z07:00"
 
-// Logger returns a logger for plugin code. It writes JSON lines to stderr in hclog's shape
-// (@timestamp, @level, @message), which the host parses and forwards into its own log with the
-// right level and the attributes as fields.
+// stderr is the process's own standard error, taken before Serve points os.Stderr at a pipe
+// that go-plugin streams to the host as plain text.
+var stderr = os.Stderr
+
+// Logger returns a logger for plugin code. It writes JSON lines to the process's standard error
+// in hclog's shape (@timestamp, @level, @message), which the host parses and forwards into its
+// own log with the right level and the attributes as fields. It may be made before or after
+// Serve.
 func Logger(level slog.Level) *slog.Logger {
-	return newLogger(os.Stderr, level)
+	return newLogger(stderr, level)
 }
 
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {

@@ -31,7 +31,7 @@ func main() {
 		os.Exit(0)
 	default:
 		c := &crm{cases: map[string]plugin.Case{}}
-		plugin.Serve(plugin.Services{CRM: c, Hydrator: hydrator{log: plugin.Logger(slog.LevelDebug)}})
+		plugin.Serve(plugin.Services{CRM: c, Hydrator: hydrator{}})
 	}
 }
 
@@ -90,13 +90,17 @@ func (c *crm) GetCase(ctx context.Context, id string) (plugin.Case, error) {
 	return c.update(id, func(*plugin.Case) {})
 }
 
-// hydrator echoes its arguments; "log" logs first, "env" answers the variable args.name.
-type hydrator struct{ log *slog.Logger }
+// hydrator echoes its arguments; "log" logs first (with a logger made after Serve), "stdio" writes to
+// os.Stdout and os.Stderr, "env" answers the variable args.name.
+type hydrator struct{}
 
 func (h hydrator) Fetch(_ context.Context, call string, args map[string]any) (any, error) {
 	switch call {
 	case "log":
-		h.log.Warn("testplugin was asked to log", "args_count", len(args))
+		plugin.Logger(slog.LevelDebug).Warn("testplugin was asked to log", "args_count", len(args))
+	case "stdio":
+		fmt.Println("raw stdout line")
+		fmt.Fprintln(os.Stderr, "raw stderr line")
 	case "env":
 		name, _ := args["name"].(string)
 		return os.Getenv(name), nil
