@@ -19,3 +19,6 @@ var ErrInvalid = errors.New("store: invalid record")
 
 // ErrClosed is returned by every method after Close.
 var ErrClosed = errors.New("store: closed")
+
+// ErrFenced is returned by a fenced write whose token is older than one already seen.
+var ErrFenced = errors.New("store: write fenced off by a newer lease holder")

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -81,6 +82,30 @@ func (s *SQLStore) SetCursor(ctx context.Context, key, value string) error {
 	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO channel_cursors (key, value, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`), key, value, micros(now()))
 	return s.wrap(err)
+}
+
+// SetCursorFenced stores value under key unless a write with a larger token came first.
+func (s *SQLStore) SetCursorFenced(ctx context.Context, key, value string, token uint64) error {
+	if err := checkName("cursor key", key); err != nil {
+		return err
+	}
+	if token > math.MaxInt64 {
+		return fmt.Errorf("%w: fencing token %d out of range", ErrInvalid, token)
+	}
+	if err := s.check(ctx); err != nil {
+		return err
+	}
+	// The token test is part of the upsert, so two pollers cannot both pass it.
+	res, err := s.db.ExecContext(ctx, s.q(`INSERT INTO channel_cursors (key, value, fence, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, fence = excluded.fence, updated_at = excluded.updated_at
+		WHERE channel_cursors.fence <= excluded.fence`), key, value, int64(token), micros(now()))
+	if err != nil {
+		return s.wrap(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%w: cursor %q, token %d", ErrFenced, key, token)
+	}
+	return nil
 }
 
 // MarkProcessed records key and reports whether this call was the first. The primary key

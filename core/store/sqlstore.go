@@ -106,7 +106,7 @@ func (s *SQLStore) wrap(err error) error {
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 		return err
 	case errors.Is(err, ErrNotFound) || errors.Is(err, ErrImmutable) || errors.Is(err, ErrTransition) ||
-		errors.Is(err, ErrExists) || errors.Is(err, ErrInvalid):
+		errors.Is(err, ErrExists) || errors.Is(err, ErrInvalid) || errors.Is(err, ErrFenced):
 		return err
 	}
 	return fmt.Errorf("store (%s): %w", s.d.name, err)

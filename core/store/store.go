@@ -37,6 +37,11 @@ type Cursors interface {
 	Cursor(ctx context.Context, key string) (string, error)
 	// SetCursor stores value under key, replacing what was there.
 	SetCursor(ctx context.Context, key, value string) error
+	// SetCursorFenced stores value under key only if token is at least the largest token a
+	// fenced write of key has carried, and gives ErrFenced otherwise. A poller passes the
+	// fencing token of the session.Lease it polls under, so that a poller that lost its
+	// lease while stalled cannot overwrite the cursor of the one that took over.
+	SetCursorFenced(ctx context.Context, key, value string, token uint64) error
 }
 
 // Processed remembers the ids of work already done, so that a redelivered message or a

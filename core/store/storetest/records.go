@@ -45,7 +45,32 @@ func testTestCases(t *testing.T, s store.Store) {
 	}
 }
 
-var cursorTests = []test{{"GetSet", testCursors}}
+var cursorTests = []test{{"GetSet", testCursors}, {"Fenced", testCursorsFenced}}
+
+func testCursorsFenced(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if err := s.SetCursorFenced(ctx, "email/a", "uid=10", 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetCursorFenced(ctx, "email/a", "uid=11", 3); err != nil {
+		t.Fatalf("the same holder writing again: %v", err)
+	}
+	if err := s.SetCursorFenced(ctx, "email/a", "uid=5", 2); !errors.Is(err, store.ErrFenced) {
+		t.Fatalf("a write with an older token = %v, want ErrFenced", err)
+	}
+	if err := s.SetCursorFenced(ctx, "email/a", "uid=12", 4); err != nil {
+		t.Fatalf("a newer holder: %v", err)
+	}
+	if err := s.SetCursorFenced(ctx, "email/a", "uid=11", 3); !errors.Is(err, store.ErrFenced) {
+		t.Fatalf("the previous holder after a newer one wrote = %v, want ErrFenced", err)
+	}
+	if v := must(s.Cursor(ctx, "email/a"))(t); v != "uid=12" {
+		t.Fatalf("Cursor = %q, want the newest holder's", v)
+	}
+	if err := s.SetCursorFenced(ctx, "email/b", "x", 1); err != nil {
+		t.Fatalf("fences are per key: %v", err)
+	}
+}
 
 func testCursors(t *testing.T, s store.Store) {
 	ctx := context.Background()
