@@ -122,6 +122,20 @@ example-plugin:
 bench-plugin:
 	$(GO) test -run '^$$' -bench PluginCall -benchmem -count 10 -benchtime 2000x ./plugins/ | tee $(BUILD)/bench-plugin.txt
 
+## fuzz-connectors: fuzz the vendor connectors' decoders of Salesforce, Zendesk, Twilio and REST answers, FUZZTIME each (default 15s)
+FUZZTIME ?= 15s
+CONNECTOR_FUZZERS := salesforce:FuzzDecodeCase salesforce:FuzzDecodeErrors salesforce:FuzzDecodeToken \
+	zendesk:FuzzDecodeTicket zendesk:FuzzDecodeError twilio:FuzzDecodeMessage rest:FuzzMapResponse
+fuzz-connectors:
+	@set -e; for f in $(CONNECTOR_FUZZERS); do \
+	  echo "fuzz $${f%%:*} $${f#*:} for $(FUZZTIME)" >&2; \
+	  $(GO) test -run '^$$' -fuzz "^$${f#*:}$$" -fuzztime $(FUZZTIME) ./connectors/$${f%%:*}/; done
+
+## bench-connectors: run the vendor connectors' benchmarks (decoders and loopback round trips)
+bench-connectors:
+	@mkdir -p $(BUILD)
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 -benchtime 2000x ./connectors/salesforce/ ./connectors/zendesk/ ./connectors/rest/ ./connectors/twilio/ | tee $(BUILD)/bench-connectors.txt
+
 # ---- WebAssembly executors (wasm, sdk/executor, examples/executors) ----
 WASM_OUT     := $(BUILD)/wasm
 GO_EXECUTORS := cancellation_fee_eligible within_radius recent_duplicate_charge
