@@ -47,6 +47,7 @@ type StatusError struct {
 	Message string
 }
 
+// Error says what failed, with the status and the back office's message.
 func (e *StatusError) Error() string {
 	s := fmt.Sprintf("rest: %s: HTTP %d", e.Op, e.Status)
 	if e.Attempts > 1 {

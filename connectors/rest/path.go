@@ -47,6 +47,7 @@ func (p path) get(v any) (any, bool) {
 	return v, true
 }
 
+// String writes the path back in its dotted form, for error messages.
 func (p path) String() string { return strings.Join(p, ".") }
 
 // text is a scalar JSON value as a string: numbers as written, booleans as true/false, null as

@@ -27,6 +27,7 @@ type ErrorItem struct {
 	Fields    []string `json:"fields,omitempty"`
 }
 
+// Error says what failed, with the status, the attempts and Salesforce's errors.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "salesforce: %s: HTTP %d", e.Op, e.Status)

@@ -19,6 +19,7 @@ type APIError struct {
 	MoreInfo string
 }
 
+// Error says what failed, with the status, the attempts and Twilio's code and message.
 func (e *APIError) Error() string {
 	s := fmt.Sprintf("twilio: %s: HTTP %d", e.Op, e.Status)
 	if e.Attempts > 1 {

@@ -23,6 +23,7 @@ type APIError struct {
 	Description string
 }
 
+// Error says what failed, with the status, the attempts and Zendesk's error.
 func (e *APIError) Error() string {
 	s := fmt.Sprintf("zendesk: %s: HTTP %d", e.Op, e.Status)
 	if e.Attempts > 1 {
