@@ -146,7 +146,9 @@ func (in *instance) call(ctx context.Context, method string, f func(context.Cont
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, plugin.ErrUnavailable) || p.gp.Exited():
+	case errors.Is(err, plugin.ErrUnavailable) && !in.healthy(p):
+		// The process is gone (a plugin may also answer ErrUnavailable for a system behind it
+		// that is down, and is then left alone).
 		in.down(p)
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("plugin %q %s: no answer within %s: %w", in.cfg.Name, method, in.cfg.Timeout, err)

@@ -278,3 +278,22 @@ func TestConfiguredEnvWins(t *testing.T) {
 		}
 	}
 }
+
+// TestUnavailableAnswerKeepsPlugin: a plugin that answers ErrUnavailable for a system behind it
+// is healthy and must not be restarted.
+func TestUnavailableAnswerKeepsPlugin(t *testing.T) {
+	log, _ := testLogger(t)
+	h, err := Start(context.Background(), []Config{testConfig("test", nil)}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	pid := h.byName["test"].pid()
+	hy, _ := h.Hydrator("test")
+	if _, err := hy.Fetch(context.Background(), "unavailable", nil); !errors.Is(err, plugin.ErrUnavailable) {
+		t.Fatalf("Fetch(unavailable) = %v, want ErrUnavailable", err)
+	}
+	if _, err := hy.Fetch(context.Background(), "echo", nil); err != nil || h.byName["test"].pid() != pid {
+		t.Errorf("after an ErrUnavailable answer: %v, pid %d -> %d; want the same process", err, pid, h.byName["test"].pid())
+	}
+}

@@ -14,6 +14,7 @@ var ErrUnimplemented = errors.New("plugin: not implemented")
 // such as an unknown queue or a field the CRM does not have. Retrying it will not help.
 var ErrInvalidArgument = errors.New("plugin: invalid argument")
 
-// ErrUnavailable reports that the plugin process could not be reached, such as when it crashed
-// during the call. The host restarts it; a retry may succeed.
+// ErrUnavailable reports that something could not be reached: the plugin process (it crashed
+// during the call; the host restarts it) or, returned by a plugin, the system behind it. A
+// retry may succeed.
 var ErrUnavailable = errors.New("plugin: unavailable")

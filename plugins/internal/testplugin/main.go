@@ -91,13 +91,15 @@ func (c *crm) GetCase(ctx context.Context, id string) (plugin.Case, error) {
 }
 
 // hydrator echoes its arguments; "log" logs first (with a logger made after Serve), "stdio" writes to
-// os.Stdout and os.Stderr, "env" answers the variable args.name.
+// os.Stdout and os.Stderr, "unavailable" fails as a plugin whose back end is down, "env" answers the variable args.name.
 type hydrator struct{}
 
 func (h hydrator) Fetch(_ context.Context, call string, args map[string]any) (any, error) {
 	switch call {
 	case "log":
 		plugin.Logger(slog.LevelDebug).Warn("testplugin was asked to log", "args_count", len(args))
+	case "unavailable":
+		return nil, fmt.Errorf("%w: the back office behind me is down", plugin.ErrUnavailable)
 	case "stdio":
 		fmt.Println("raw stdout line")
 		fmt.Fprintln(os.Stderr, "raw stderr line")
