@@ -31,6 +31,8 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newVersionCmd(),
 		newExecutorCmd(),
+		newServeCmd(),
+		newPolicyCmd(),
 		newTrainCmd(),
 		newEvalCmd(),
 		newClassifyCmd(),

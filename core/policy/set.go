@@ -188,3 +188,19 @@ func (s *Set) Intents() []string {
 	sort.Strings(out)
 	return out
 }
+
+// ActionNames lists the actions the set's policies call (not executors), sorted.
+func (s *Set) ActionNames() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range s.byName {
+		for _, n := range c.nodes {
+			if n.kind == KindDo && n.exec == "" && !seen[n.action] {
+				seen[n.action] = true
+				out = append(out, n.action)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}

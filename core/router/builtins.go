@@ -3,6 +3,7 @@ package router
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"github.com/frontdeskhq/frontdesk/core/policy"
 )
@@ -19,7 +20,9 @@ const (
 	ActionLog = "log"
 )
 
-func (r *Router) builtins() policy.Actions {
+// BuiltinActions returns the actions every router offers, so that policies can be validated
+// against them before a router exists.
+func BuiltinActions(log *slog.Logger) policy.Actions {
 	return policy.Actions{
 		ActionHandoff: func(_ context.Context, call policy.ActionCall) (policy.ActionResult, error) {
 			team := str(call.Args["team"])
@@ -38,7 +41,7 @@ func (r *Router) builtins() policy.Actions {
 			return policy.ActionResult{Vars: call.Args}, nil
 		},
 		ActionLog: func(ctx context.Context, call policy.ActionCall) (policy.ActionResult, error) {
-			r.log.InfoContext(ctx, "policy log", "run", call.RunID, "node", call.Node, "note", str(call.Args["note"]))
+			log.InfoContext(ctx, "policy log", "run", call.RunID, "node", call.Node, "note", str(call.Args["note"]))
 			return policy.ActionResult{Output: map[string]any{"note": str(call.Args["note"])}}, nil
 		},
 	}

@@ -92,7 +92,7 @@ func New(cfg Config) (*Router, error) {
 	}
 	r := &Router{cfg: cfg, log: cfg.Logger}
 	r.engine = &policy.Engine{
-		Actions:   r.builtins().Merge(cfg.Actions),
+		Actions:   BuiltinActions(cfg.Logger).Merge(cfg.Actions),
 		Executors: cfg.Executors,
 		Library:   cfg.Policies,
 		Clock:     cfg.Clock,

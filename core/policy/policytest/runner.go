@@ -60,7 +60,7 @@ func (r *Runner) runCase(ctx context.Context, c *policy.Compiled, tc Case) Resul
 	res := Result{Policy: c.Policy.Name, Case: tc.Name}
 	var called []string
 	actions := policy.Actions{}
-	for _, name := range actionNames(r.Library) {
+	for _, name := range r.Library.ActionNames() {
 		name := name
 		actions[name] = func(_ context.Context, call policy.ActionCall) (policy.ActionResult, error) {
 			called = append(called, name)
@@ -176,21 +176,6 @@ func firstIntent(c *policy.Compiled) string {
 		return c.Policy.Intents[0]
 	}
 	return ""
-}
-
-// actionNames lists every action any policy of the set calls.
-func actionNames(set *policy.Set) []string {
-	var names []string
-	for _, p := range set.Names() {
-		c, _ := set.Policy(p, 0)
-		for _, id := range c.NodeIDs() {
-			n, _ := c.Node(id)
-			if n.Do != "" && !strings.HasPrefix(n.Do, policy.ExecutorPrefix) && !slices.Contains(names, n.Do) {
-				names = append(names, n.Do)
-			}
-		}
-	}
-	return names
 }
 
 // fixtureExecutors answers from a case's fixtures first, then from the configured executors.

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/frontdeskhq/frontdesk/channels/api"
+	"github.com/frontdeskhq/frontdesk/cmd/frontdesk/internal/config"
+	"github.com/frontdeskhq/frontdesk/core/auth"
+	"github.com/frontdeskhq/frontdesk/core/httpserver"
+	"github.com/frontdeskhq/frontdesk/core/hydrate"
+	"github.com/frontdeskhq/frontdesk/core/intent"
+	"github.com/frontdeskhq/frontdesk/core/intent/onnx"
+	"github.com/frontdeskhq/frontdesk/core/policy"
+	"github.com/frontdeskhq/frontdesk/core/router"
+	"github.com/frontdeskhq/frontdesk/core/session"
+	"github.com/frontdeskhq/frontdesk/core/store"
+	"github.com/frontdeskhq/frontdesk/plugins"
+	"github.com/frontdeskhq/frontdesk/sdk/plugin"
+	"github.com/frontdeskhq/frontdesk/wasm"
+)
+
+// gateway is every part of a running frontdesk, built from the configuration.
+type gateway struct {
+	cfg      *config.Config
+	log      *slog.Logger
+	sessions session.Store
+	store    *store.SQLStore
+	plugins  *plugins.Host
+	wasm     *wasm.Host
+	model    *intent.Reloadable
+	policies *policy.Set
+	router   *router.Router
+	server   *httpserver.Server
+	closers  []func() error
+}
+
+// newLogger builds the process logger from the configuration.
+func newLogger(c config.Log, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(c.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// buildGateway starts plugins, compiles executors and policies, loads the model and mounts
+// the channels. On error, what was started is stopped again.
+func buildGateway(ctx context.Context, cfg *config.Config, log *slog.Logger) (g *gateway, err error) {
+	g = &gateway{cfg: cfg, log: log}
+	defer func() {
+		if err != nil {
+			g.Close()
+			g = nil
+		}
+	}()
+	g.sessions = session.NewMemory()
+	g.closers = append(g.closers, g.sessions.Close)
+	if cfg.Store.Path != "" {
+		if g.store, err = store.OpenSQLite(ctx, cfg.Store.Path); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		g.closers = append(g.closers, g.store.Close)
+	}
+	if len(cfg.Plugins) > 0 {
+		if g.plugins, err = plugins.Start(ctx, cfg.Plugins, log.With("part", "plugins")); err != nil {
+			return nil, fmt.Errorf("plugins: %w", err)
+		}
+		g.closers = append(g.closers, g.plugins.Close)
+	}
+	if len(cfg.Executors.Modules) > 0 {
+		if g.wasm, err = wasm.New(ctx, wasm.Config{Modules: cfg.Executors.Modules, CacheDir: cfg.Executors.CacheDir, Logger: log.With("part", "executors")}); err != nil {
+			return nil, fmt.Errorf("executors: %w", err)
+		}
+		g.closers = append(g.closers, func() error { return g.wasm.Close(context.Background()) })
+	}
+	classifier, err := g.classifier()
+	if err != nil {
+		return nil, err
+	}
+	actions, crm, err := g.actions()
+	if err != nil {
+		return nil, err
+	}
+	var executors policy.Executors
+	if g.wasm != nil {
+		executors = g.wasm
+	}
+	env := policy.Env{Sources: g.sources(), Actions: router.BuiltinActions(log).Merge(actions), Executors: executors}
+	if env.Executors == nil {
+		env.Executors = policy.ExecutorMap{}
+	}
+	if g.policies, err = policy.LoadDir(cfg.Policies.Dir, env); err != nil {
+		return nil, fmt.Errorf("policies:\n%w", err)
+	}
+	routing, err := router.NewRouting(cfg.Routing.DefaultTeam, cfg.Routing.Teams)
+	if err != nil {
+		return nil, err
+	}
+	rcfg := router.Config{
+		Sessions: g.sessions, Policies: g.policies, Classifier: classifier, Routing: routing,
+		CRM: crm, Actions: actions, Executors: executors, ConversationTTL: cfg.Session.TTL, Logger: log,
+	}
+	if g.store != nil {
+		rcfg.Runs = g.store
+	}
+	if g.router, err = router.New(rcfg); err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	handle := router.Chain(g.router.Handle,
+		router.Recoverer(log), router.NewMetrics(reg).Middleware(), router.Logging(log), router.Timeout(cfg.Limits.RequestTimeout))
+	g.server = httpserver.New(httpserver.Config{MaxBodyBytes: cfg.Limits.MaxBodyBytes}, reg, log)
+	api.New(handle, cfg.API.Token).Mount(g.server)
+	log.Info("gateway ready", "policies", strings.Join(g.policies.Names(), ","), "intents", len(g.policies.Intents()),
+		"plugins", len(cfg.Plugins), "executors", len(cfg.Executors.Modules))
+	return g, nil
+}
+
+// classifier loads the ONNX model when one is configured, else keyword rules, else none.
+func (g *gateway) classifier() (intent.Classifier, error) {
+	switch {
+	case g.cfg.Intents.Model != "":
+		dir := g.cfg.Intents.Model
+		r, err := intent.NewReloadable(func() (intent.Model, error) { return onnx.Load(dir) })
+		if err != nil {
+			return nil, fmt.Errorf("intent model %s: %w", dir, err)
+		}
+		g.model = r
+		g.closers = append(g.closers, r.Close)
+		return r, nil
+	case len(g.cfg.Intents.Keywords) > 0:
+		return intent.Keywords(g.cfg.Intents.Keywords), nil
+	}
+	g.log.Warn("no intent model or keywords configured: messages that name no intent go to the default team")
+	return nil, nil
+}
+
+// actions gathers the plugins' actions and one-time codes, and the CRM for the decision log.
+func (g *gateway) actions() (policy.Actions, plugin.CRM, error) {
+	actions := policy.Actions{}
+	var crm plugin.CRM
+	if g.plugins == nil {
+		return actions, nil, nil
+	}
+	actions = actions.Merge(g.plugins.Actions())
+	if name := g.cfg.Services.CRM; name != "" {
+		c, ok := g.plugins.CRM(name)
+		if !ok {
+			return nil, nil, fmt.Errorf("services.crm: plugin %q does not serve CRM", name)
+		}
+		crm = c
+	}
+	if name := g.cfg.Services.Messaging; name != "" {
+		sms, ok := g.plugins.Messaging(name)
+		if !ok {
+			return nil, nil, fmt.Errorf("services.messaging: plugin %q does not serve Messaging", name)
+		}
+		otp := &auth.OTP{Sessions: g.sessions, Send: func(ctx context.Context, phone, text, key string) error {
+			_, err := sms.SendSMS(ctx, plugin.SMS{To: phone, Body: text, IdempotencyKey: key})
+			return err
+		}}
+		actions[auth.ActionName] = otp.Action()
+	}
+	return actions, crm, nil
+}
+
+func (g *gateway) sources() hydrate.Sources {
+	if g.plugins == nil {
+		return hydrate.Sources{}
+	}
+	return g.plugins.Sources()
+}
+
+// Reload loads the intent model again; the old one keeps serving if that fails.
+func (g *gateway) Reload() error {
+	if g.model == nil {
+		return errors.New("no intent model configured")
+	}
+	return g.model.Reload()
+}
+
+// Close stops everything in the reverse order of starting.
+func (g *gateway) Close() {
+	for i := len(g.closers) - 1; i >= 0; i-- {
+		if err := g.closers[i](); err != nil {
+			g.log.Warn("shutdown", "err", err)
+		}
+	}
+	g.closers = nil
+}
+
+// stderrLogger is the logger before the configuration is read.
+func stderrLogger() *slog.Logger { return slog.New(slog.NewTextHandler(os.Stderr, nil)) }
