@@ -186,9 +186,12 @@ func (c *Client) getCase(ctx context.Context, op, path string) (plugin.Case, err
 	if err != nil {
 		return plugin.Case{}, err
 	}
+	if resp.Status == http.StatusMultipleChoices {
+		// The external id is on more than one case, which the field's Unique flag prevents; say
+		// so rather than pick one. The body lists the cases' URLs.
+		return plugin.Case{}, fmt.Errorf("salesforce: %s: the external id is on several cases (mark %s Unique): %s", op, c.cfg.ExternalIDField, resp.Snippet())
+	}
 	if resp.Status != http.StatusOK {
-		// 300 Multiple Choices: the external id is on more than one case, which the field's
-		// Unique flag should prevent; the error says so rather than picking one.
 		return plugin.Case{}, newAPIError(op, resp)
 	}
 	cs, err := decodeCase(resp.Body, c.cfg, c.instanceURL(ctx))

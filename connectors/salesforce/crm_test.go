@@ -404,6 +404,16 @@ func TestMalformedResponses(t *testing.T) {
 	}
 }
 
+func TestExternalIDOnSeveralCases(t *testing.T) {
+	f := newFakeOrg(t)
+	c := newClient(t, f.config())
+	failing(f, 1, 300, nil, []byte(`["/services/data/v61.0/sobjects/Case/5005e00000Zx001AAF","/services/data/v61.0/sobjects/Case/5005e00000Zx002AAF"]`))
+	_, err := c.EnsureCase(ctxT(t), request)
+	if err == nil || !strings.Contains(err.Error(), "the external id is on several cases (mark Frontdesk_External_Id__c Unique)") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 func TestDeadlineIsHonoured(t *testing.T) {
 	f := newFakeOrg(t)
 	c := newClient(t, f.config())
