@@ -187,6 +187,9 @@ func (e *endpoint) changeRequest(v any) (plugin.ChangeRequest, error) {
 	cr.Status = get("status")
 	if mapped, ok := e.status[cr.Status]; ok {
 		cr.Status = mapped
+	} else {
+		// "PENDING" and "Pending" are pending too; anything else stays itself, lower-cased.
+		cr.Status = strings.ToLower(cr.Status)
 	}
 	if m, ok := get1(e.fields["fields"], obj).(map[string]any); ok {
 		cr.Fields = make(map[string]string, len(m))

@@ -62,6 +62,17 @@ func TestConfigReportsEveryMistake(t *testing.T) {
 	}
 }
 
+func TestUnmappedStatusIsLowerCased(t *testing.T) {
+	e, err := compileEndpoint("op", Endpoint{URL: "/x"}, changeRequestFields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr, err := e.changeRequest(map[string]any{"id": "1", "status": "PENDING"})
+	if err != nil || cr.Status != "pending" {
+		t.Fatalf("changeRequest = %+v, %v", cr, err)
+	}
+}
+
 func TestPath(t *testing.T) {
 	v, err := decode([]byte(`{"a": {"b": [{"c": 1}, {"c": "two"}]}, "n": 12345678901234567890}`))
 	if err != nil {
