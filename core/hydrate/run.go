@@ -114,13 +114,16 @@ func (r *Run) Ensure(ctx context.Context, names []string) error {
 // hydration that failed earlier in this run fails again without a new call.
 func (r *Run) missing(names []string) []*Spec {
 	var out []*Spec
-	seen := map[string]bool{}
 	var add func(string)
 	add = func(name string) {
-		if seen[name] || r.fetched(name) {
+		if r.fetched(name) {
 			return
 		}
-		seen[name] = true
+		for _, o := range out {
+			if o.Name == name {
+				return
+			}
+		}
 		s, ok := r.plan.specs[name]
 		if !ok {
 			return
@@ -143,6 +146,9 @@ type result struct {
 }
 
 func (r *Run) fetchLevel(ctx context.Context, level []*Spec) error {
+	if len(level) == 1 {
+		return r.fetchOne(ctx, level[0])
+	}
 	results := make([]result, len(level))
 	calls := make([]func(), 0, len(level))
 	for i, s := range level {
@@ -181,6 +187,27 @@ func (r *Run) fetchLevel(ctx context.Context, level []*Spec) error {
 		r.fetches = append(r.fetches, f)
 	}
 	return first
+}
+
+// fetchOne is fetchLevel for the common level of one hydration, without goroutines.
+func (r *Run) fetchOne(ctx context.Context, s *Spec) error {
+	if err := r.failed[s.Name]; err != nil {
+		return err
+	}
+	args, err := r.args(s)
+	if err != nil {
+		return r.fail(s.Name, err)
+	}
+	res := r.call(ctx, s, args)
+	f := Fetch{Name: s.Name, Duration: res.took}
+	if res.err != nil {
+		f.Error = res.err.Error()
+		r.fetches = append(r.fetches, f)
+		return r.fail(s.Name, res.err)
+	}
+	r.env[s.Name] = res.value
+	r.fetches = append(r.fetches, f)
+	return nil
 }
 
 func (r *Run) fail(name string, err error) error {

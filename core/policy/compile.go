@@ -43,6 +43,8 @@ type Compiled struct {
 	plan  *hydrate.Plan
 	// reads holds the roots any expression reads, so a run builds only those.
 	reads map[string]bool
+	// usesMessage is set when a hydration reads the built-in message source.
+	usesMessage bool
 }
 
 // Node returns a compiled node's definition.
@@ -251,7 +253,12 @@ func Compile(p *Policy, src *Source, env Env) (*Compiled, error) {
 		return nil, c.errs
 	}
 	sum := sha256.Sum256(src.Data)
-	return &Compiled{Policy: p, Source: src, Hash: hex.EncodeToString(sum[:]), start: start, nodes: nodes, plan: plan, reads: c.reads}, nil
+	usesMessage := false
+	for _, h := range p.Hydrations {
+		usesMessage = usesMessage || (h != nil && h.Source == "message")
+	}
+	return &Compiled{Policy: p, Source: src, Hash: hex.EncodeToString(sum[:]), start: start, nodes: nodes, plan: plan,
+		reads: c.reads, usesMessage: usesMessage}, nil
 }
 
 func (c *compiler) hydrations(names []string) *hydrate.Plan {

@@ -111,6 +111,10 @@ func (e *Engine) Resume(ctx context.Context, s *State, turn Turn) (*Step, *State
 			w.suspend(waiting, ask)
 			return w.finish()
 		}
+		if f.Input == nil {
+			f.Input = map[string]any{}
+			w.env["input"] = f.Input
+		}
 		f.Input[n.id] = value
 		w.event(n, next, via, nil, start)
 		w.walk(next)
@@ -136,9 +140,10 @@ func (e *Engine) lookup(name string, version int) (*Compiled, bool) {
 	return e.Library.Policy(name, version)
 }
 
+// newFrame starts a frame. Input and Data are made when first written; Outputs now, since
+// expressions read the same map that later nodes write.
 func newFrame(c *Compiled, ret string) *Frame {
-	return &Frame{Policy: c.Policy.Name, Version: c.Policy.Version, Return: ret,
-		Input: map[string]any{}, Outputs: map[string]any{}, Data: map[string]any{}}
+	return &Frame{Policy: c.Policy.Name, Version: c.Policy.Version, Return: ret, Outputs: map[string]any{}}
 }
 
 func newRunID() string {
@@ -162,9 +167,7 @@ type walker struct {
 }
 
 func (e *Engine) walker(ctx context.Context, s *State, msg message.Message, fixtures map[string]hydrate.Fixture) *walker {
-	w := &walker{e: e, ctx: ctx, s: s, step: &Step{Trace: make([]Event, 0, 8)}, msg: msg, fixtures: fixtures}
-	w.local = hydrate.Sources{"message": messageSource(msg)}
-	return w
+	return &walker{e: e, ctx: ctx, s: s, step: &Step{Trace: make([]Event, 0, 8)}, msg: msg, fixtures: fixtures}
 }
 
 // enter makes c the running policy of the last frame: its environment and hydration memo.
@@ -192,6 +195,9 @@ func (w *walker) enter(c *Compiled) {
 	}
 	w.env = env
 	if c.plan != nil {
+		if c.usesMessage && w.local == nil {
+			w.local = hydrate.Sources{"message": messageSource(w.msg)}
+		}
 		w.hyd = hydrate.NewRun(c.plan, env, w.local, w.fixtures)
 	} else {
 		w.hyd = nil
@@ -206,6 +212,9 @@ func (w *walker) keep() {
 	f := w.s.frame()
 	for _, name := range w.c.plan.Names() {
 		if v, ok := w.env[name]; ok {
+			if f.Data == nil {
+				f.Data = map[string]any{}
+			}
 			f.Data[name] = v
 		}
 	}
@@ -384,7 +393,10 @@ func (w *walker) do(n *node, input map[string]any) (next *node, asked bool, err 
 		w.say(n.def.Say)
 		return n.next, false, nil
 	}
-	args := make(map[string]any, len(n.args))
+	var args map[string]any
+	if len(n.args) > 0 {
+		args = make(map[string]any, len(n.args))
+	}
 	for _, a := range n.args {
 		v, err := a.prog.Run(w.env)
 		if err != nil {
@@ -393,16 +405,17 @@ func (w *walker) do(n *node, input map[string]any) (next *node, asked bool, err 
 		args[a.name] = v
 	}
 	key := w.s.pathEntry(n.id)
-	if w.s.Attempts == nil {
-		w.s.Attempts = map[string]int{}
-	}
-	w.s.Attempts[key]++
+	// Attempts are kept only for actions that asked, the only ones called again at a node.
+	attempt := w.s.Attempts[key] + 1
 	call := ActionCall{
 		Name: n.action, Args: args, Policy: f.Policy, Version: f.Version, Node: n.id,
 		RunID: w.s.RunID, ConversationID: w.s.ConversationID, CaseID: w.s.CaseID, Channel: w.s.Channel,
-		IdempotencyKey: w.s.RunID + "/" + key, Input: input, Attempt: w.s.Attempts[key],
+		IdempotencyKey: w.s.RunID + "/" + key, Input: input, Attempt: attempt,
 	}
 	rec := ActionRecord{Node: n.id, Name: n.action, Args: args}
+	if w.step.Actions == nil {
+		w.step.Actions = make([]ActionRecord, 0, 4)
+	}
 	var res ActionResult
 	if w.e.Actions == nil {
 		err = fmt.Errorf("%w %q: no actions configured", ErrUnknownAction, n.action)
@@ -420,6 +433,10 @@ func (w *walker) do(n *node, input map[string]any) (next *node, asked bool, err 
 		w.s.Vars[k] = v
 	}
 	if res.Ask != nil {
+		if w.s.Attempts == nil {
+			w.s.Attempts = map[string]int{}
+		}
+		w.s.Attempts[key] = attempt
 		w.suspend(n.id, res.Ask)
 		return nil, true, nil
 	}
@@ -521,6 +538,9 @@ func messageMap(m message.Message) map[string]any {
 }
 
 func stringMap(m map[string]string) map[string]any {
+	if len(m) == 0 {
+		return nil
+	}
 	out := make(map[string]any, len(m))
 	for k, v := range m {
 		out[k] = v
