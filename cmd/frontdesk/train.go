@@ -35,7 +35,11 @@ in the summary. Out-of-scope examples carry the --oos-label.`,
 			}
 			bar := newProgressBar(cmd.ErrOrStderr(), "training")
 			cfg.Progress = func(p intent.Progress) {
-				bar.set(p.Done, p.Total, fmt.Sprintf("member %d epoch %d val %.1f%%", p.Member+1, p.Epoch, 100*p.Accuracy))
+				note := fmt.Sprintf("%s: member %d epoch %d", p.Phase, p.Member+1, p.Epoch)
+				if p.Phase == intent.PhaseTrain {
+					note += fmt.Sprintf(", validation %.1f%%", 100*p.Accuracy)
+				}
+				bar.set(p.Done, p.Total, note)
 			}
 			start := time.Now()
 			tr, err := intent.Train(cmd.Context(), ds, cfg)
@@ -64,6 +68,7 @@ in the summary. Out-of-scope examples carry the --oos-label.`,
 	f.Float64Var(&cfg.Dropout, "dropout", cfg.Dropout, "input feature dropout")
 	f.Float64Var(&cfg.ValidationFraction, "validation", cfg.ValidationFraction, "fraction of each label held out for validation")
 	f.Float64Var(&cfg.MaxInScopeLoss, "max-in-scope-loss", cfg.MaxInScopeLoss, "in-scope validation accuracy the out-of-scope threshold may give up")
+	f.BoolVar(&cfg.Refit, "refit", cfg.Refit, "after validation, train again on all examples for the best epoch counts")
 	f.IntVar(&cfg.Threads, "threads", 0, "members trained at once (0: one per CPU)")
 	return cmd
 }
@@ -83,10 +88,14 @@ func printTrainSummary(w io.Writer, dir string, tr *intent.Trained, took time.Du
 	fmt.Fprintf(w, "trained %s in %s\n", dir, took.Round(100*time.Millisecond))
 	fmt.Fprintf(w, "  data         %s (%d examples, %d labels, sha256 %.12s)\n", m.Training.Data, m.Training.Examples, len(m.Labels), m.Training.DataSHA256)
 	fmt.Fprintf(w, "  split        %d train / %d validation (seed %d)\n", m.Training.Train, m.Training.Validation, m.Training.Seed)
-	fmt.Fprintf(w, "  model        %d buckets x %d dims (%d members), best epoch %d, bundle %.1f MB\n", m.Model.Buckets, m.Model.Dim, m.Model.Members, m.Training.Epochs, float64(size)/1e6)
+	refit := ""
+	if m.Training.Refit {
+		refit = ", refit on all examples"
+	}
+	fmt.Fprintf(w, "  model        %d buckets x %d dims (%d members), best epoch %d%s, bundle %.1f MB\n", m.Model.Buckets, m.Model.Dim, m.Model.Members, m.Training.Epochs, refit, float64(size)/1e6)
 	fmt.Fprintf(w, "  calibration  temperature %.3f, out-of-scope label %s, threshold %.2f\n", m.Temperature, oos, m.Threshold)
 	v := m.Validation
-	fmt.Fprintf(w, "  validation   accuracy %.2f%%, in-scope %.2f%%, macro-F1 %.2f%%", 100*v.Accuracy, 100*v.InScopeAccuracy, 100*v.MacroF1)
+	fmt.Fprintf(w, "  validation   (first fit) accuracy %.2f%%, in-scope %.2f%%, macro-F1 %.2f%%", 100*v.Accuracy, 100*v.InScopeAccuracy, 100*v.MacroF1)
 	if m.OOSLabel != "" {
 		fmt.Fprintf(w, ", out-of-scope precision %.2f%% recall %.2f%%", 100*v.OOSPrecision, 100*v.OOSRecall)
 	}
