@@ -1,0 +1,214 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/frontdeskhq/frontdesk/cmd/frontdesk/internal/config"
+	"github.com/frontdeskhq/frontdesk/connectors/local"
+)
+
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	dir, _ := os.Getwd()
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found")
+		}
+		dir = parent
+	}
+}
+
+// startGateway builds the local plugin, writes a configuration like the example's (keyword
+// rules instead of the model, a fresh local database) and serves it on a loopback port.
+func startGateway(t *testing.T) (base, db string) {
+	t.Helper()
+	root := repoRoot(t)
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "frontdesk-local")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/frontdesk-local")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the local plugin: %v\n%s", err, out)
+	}
+	db = filepath.Join(dir, "local.db")
+	t.Setenv(local.EnvDB, db)
+	cfgText := `
+policies: { dir: ` + filepath.Join(root, "examples", "policies") + ` }
+intents:
+  keywords: { change_address: [address, moved], card_lost_stolen: [lost my card, stolen] }
+routing: { default_team: general-support, teams: { cards: [card_not_arrived] } }
+store: { path: ` + filepath.Join(dir, "frontdesk.db") + ` }
+plugins:
+  - { name: crm, command: ` + bin + ` }
+  - { name: backoffice, command: ` + bin + ` }
+  - { name: sms, command: ` + bin + ` }
+services: { crm: crm, messaging: sms }
+`
+	cfg, err := config.Parse(filepath.Join(dir, "frontdesk.yaml"), []byte(cfgText))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	g, err := buildGateway(context.Background(), cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go g.server.Serve(ln)
+	t.Cleanup(func() {
+		g.server.Shutdown(context.Background())
+		g.Close()
+	})
+	return "http://" + ln.Addr().String(), db
+}
+
+func send(t *testing.T, base, body string) map[string]any {
+	t.Helper()
+	resp, err := http.Post(base+"/v1/messages", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("status %d, %v: %v", resp.StatusCode, out, err)
+	}
+	return out
+}
+
+func lastReply(out map[string]any) map[string]any {
+	replies := out["replies"].([]any)
+	return replies[len(replies)-1].(map[string]any)
+}
+
+// The fintech data-change flow end to end through real plugin processes: the case ends
+// assigned for approval with the whole decision log, and the back office holds one pending
+// change request; nothing is changed on the customer.
+func TestChangeOfAddressEndToEnd(t *testing.T) {
+	base, db := startGateway(t)
+	r := lastReply(send(t, base, `{"conversation_id":"e2e","text":"I moved, please change my address","contact":{"customer_id":"C-1001"}}`))
+	if r["node"] != "confirm" {
+		t.Fatalf("first reply %v", r)
+	}
+	if r = lastReply(send(t, base, `{"conversation_id":"e2e","input":{"choice":"yes"}}`)); r["node"] != "collect" {
+		t.Fatalf("second reply %v", r)
+	}
+	r = lastReply(send(t, base, `{"conversation_id":"e2e","input":{"street":"Torstrasse 1","city":"Berlin","postcode":"10119"}}`))
+	if r["node"] != "verify" {
+		t.Fatalf("third reply %v", r)
+	}
+	store, err := local.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ctx := context.Background()
+	outbox, err := store.Outbox(ctx, 10)
+	if err != nil || len(outbox) != 1 || outbox[0].To != "+447700900101" {
+		t.Fatalf("outbox %+v %v", outbox, err)
+	}
+	code := regexp.MustCompile(`\d{6}`).FindString(outbox[0].Body)
+	if r = lastReply(send(t, base, `{"conversation_id":"e2e","input":{"code":"000000"}}`)); r["error"] == nil {
+		t.Fatalf("a wrong code was accepted: %v", r)
+	}
+	r = lastReply(send(t, base, `{"conversation_id":"e2e","input":{"code":"`+code+`"}}`))
+	if end, _ := r["end"].(map[string]any); end["resolution"] != "submitted_for_approval" {
+		t.Fatalf("last reply %v", r)
+	}
+	cases, _ := store.Cases(ctx, 10)
+	if len(cases) != 1 || cases[0].Queue != "data-change-approvals" || cases[0].Intent != "change_address" {
+		t.Fatalf("cases %+v", cases)
+	}
+	changes, _ := store.Changes(ctx, 10)
+	if len(changes) != 1 || changes[0].Status != "pending" || changes[0].Fields["postcode"] != "10119" {
+		t.Fatalf("changes %+v", changes)
+	}
+	customer, _ := store.GetCustomer(ctx, "C-1001")
+	if customer.Address.Postcode == "10119" {
+		t.Fatal("the address was changed without approval")
+	}
+	notes, _ := store.Notes(ctx, cases[0].ID)
+	var log strings.Builder
+	for _, n := range notes {
+		log.WriteString(n.Body + "\n")
+	}
+	for _, want := range []string{"intent change_address", "policy change-address", "action otp.verify at verify done",
+		"action backoffice.SubmitChangeRequest at submit done", "ended: submitted_for_approval"} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("decision log lacks %q:\n%s", want, log.String())
+		}
+	}
+}
+
+func TestUnknownIntentIsRoutedWithItsCase(t *testing.T) {
+	base, db := startGateway(t)
+	r := lastReply(send(t, base, `{"conversation_id":"u1","text":"Do you sell gift cards?","contact":{"email":"x@example.com"}}`))
+	h, _ := r["handoff"].(map[string]any)
+	if h["team"] != "general-support" || h["intent"] != "unknown" {
+		t.Fatalf("reply %v", r)
+	}
+	store, _ := local.Open(db)
+	defer store.Close()
+	cases, _ := store.Cases(context.Background(), 10)
+	if len(cases) != 1 || cases[0].Queue != "general-support" {
+		t.Fatalf("cases %+v", cases)
+	}
+}
+
+func TestPolicyCommands(t *testing.T) {
+	root := repoRoot(t)
+	run := func(stdin string, args ...string) (string, error) {
+		cmd := newRootCmd()
+		var out strings.Builder
+		cmd.SetOut(&out)
+		cmd.SetErr(&out)
+		cmd.SetIn(strings.NewReader(stdin))
+		cmd.SetArgs(args)
+		err := cmd.Execute()
+		return out.String(), err
+	}
+	policies := filepath.Join(root, "examples", "policies")
+	out, err := run("", "policy", "test", policies)
+	if err != nil || !strings.Contains(out, "26 passed, 0 failed") {
+		t.Fatalf("policy test: %v\n%s", err, out)
+	}
+	out, err = run("", "policy", "validate", policies)
+	if err != nil || !strings.Contains(out, "ok: 4 policies valid") {
+		t.Fatalf("policy validate: %v\n%s", err, out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("policy: x\nstart: a\nnodes:\n  a: { do: log, goto: nowhere }\n"), 0o644)
+	if _, err := run("", "policy", "validate", bad); err == nil || !strings.Contains(err.Error(), "bad.yaml:4:") {
+		t.Fatalf("bad policy: %v", err)
+	}
+	out, err = run("1\nyes\n", "policy", "run", filepath.Join(policies, "card-lost.yaml"), "--case", "lost card with replacement")
+	if err != nil || !strings.Contains(out, "ended: replacement_requested") || !strings.Contains(out, "→ action crm.AssignCase {queue=cards}") {
+		t.Fatalf("policy run: %v\n%s", err, out)
+	}
+	out, err = run("1\n", "policy", "run", filepath.Join(policies, "card-lost.yaml"), "--case", "lost card with replacement")
+	if err == nil || !strings.Contains(err.Error(), "input ended") {
+		t.Fatalf("policy run with too little input: %v\n%s", err, out)
+	}
+	out, err = run("", "policy", "graph", filepath.Join(policies, "fee-dispute.yaml"), "--format", "dot")
+	if err != nil || !strings.Contains(out, `digraph "fee-dispute"`) {
+		t.Fatalf("policy graph: %v\n%s", err, out)
+	}
+}
