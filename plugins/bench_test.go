@@ -4,7 +4,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,9 +31,11 @@ func BenchmarkPluginCall(b *testing.B) {
 		b.Fatal(err)
 	}
 
+	pid := h.byName["crm"].pid()
 	b.Run("serial", func(b *testing.B) {
 		lat := make([]time.Duration, 0, b.N)
 		b.ReportAllocs()
+		hostCPU0, pluginCPU0 := cpuTime(b, 0), cpuTime(b, pid)
 		b.ResetTimer()
 		start := time.Now()
 		for range b.N {
@@ -45,6 +50,10 @@ func BenchmarkPluginCall(b *testing.B) {
 		slices.Sort(lat)
 		b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-us")
 		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "calls/s")
+		// CPU time spent per call on each side: unlike latency, it hardly depends on how busy
+		// the machine is with other work.
+		b.ReportMetric(float64((cpuTime(b, 0)-hostCPU0).Microseconds())/float64(b.N), "host-cpu-us/op")
+		b.ReportMetric(float64((cpuTime(b, pid)-pluginCPU0).Microseconds())/float64(b.N), "plugin-cpu-us/op")
 	})
 	b.Run("parallel", func(b *testing.B) {
 		b.ReportAllocs()
@@ -61,4 +70,24 @@ func BenchmarkPluginCall(b *testing.B) {
 		})
 		b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "calls/s")
 	})
+}
+
+// cpuTime returns the user and system CPU time of a process so far (0: this one), from
+// /proc/<pid>/stat, in clock ticks of 10ms.
+func cpuTime(b *testing.B, pid int) time.Duration {
+	path := "/proc/self/stat"
+	if pid != 0 {
+		path = "/proc/" + strconv.Itoa(pid) + "/stat"
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Skipf("no CPU times: %v", err)
+	}
+	s := string(data)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	// After the command: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+	// utime stime, so utime and stime are fields 11 and 12 here.
+	utime, _ := strconv.Atoi(f[11])
+	stime, _ := strconv.Atoi(f[12])
+	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
