@@ -50,8 +50,8 @@ func BenchmarkPluginCall(b *testing.B) {
 		slices.Sort(lat)
 		b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-us")
 		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "calls/s")
-		// CPU time spent per call on each side: unlike latency, it hardly depends on how busy
-		// the machine is with other work.
+		// CPU time spent per call on each side, a second view beside latency, which on a busy
+		// machine is mostly waiting to be scheduled.
 		b.ReportMetric(float64((cpuTime(b, 0)-hostCPU0).Microseconds())/float64(b.N), "host-cpu-us/op")
 		b.ReportMetric(float64((cpuTime(b, pid)-pluginCPU0).Microseconds())/float64(b.N), "plugin-cpu-us/op")
 	})
