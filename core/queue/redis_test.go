@@ -97,6 +97,8 @@ func TestRedisStreamsDeadConsumer(t *testing.T) {
 // keeps its entry: no second instance takes it over while it works.
 func TestRedisStreamsSlowHandlerKeepsEntry(t *testing.T) {
 	c, ro := redisBackend(t)
+	// Touches come every ClaimIdle/3; a full second leaves room for a loaded machine.
+	ro.ClaimIdle = time.Second
 	ctx := context.Background()
 	a, b := queue.NewRedisStreams(c, ro), queue.NewRedisStreams(c, ro)
 	defer a.Close()
@@ -108,7 +110,7 @@ func TestRedisStreamsSlowHandlerKeepsEntry(t *testing.T) {
 		mu.Lock()
 		calls++
 		mu.Unlock()
-		time.Sleep(3 * ro.ClaimIdle)
+		time.Sleep(5 * ro.ClaimIdle / 2)
 		close(done)
 		return nil
 	}
