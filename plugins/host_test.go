@@ -65,6 +65,8 @@ func TestStartErrors(t *testing.T) {
 	}{
 		{"handshake mismatch", testConfig("bad", map[string]string{"TESTPLUGIN_MODE": "badversion"}), "protocol version mismatch"},
 		{"no plugin", testConfig("bad", map[string]string{"TESTPLUGIN_MODE": "notplugin"}), "no frontdesk plugin handshake"},
+		{"hangs at start", Config{Name: "bad", Command: filepath.Join(bin, "testplugin"), StartTimeout: 300 * time.Millisecond,
+			Env: map[string]string{"TESTPLUGIN_MODE": "hangstart"}}, "timeout"},
 		{"missing binary", Config{Name: "bad", Command: filepath.Join(bin, "nothing-here")}, "start"},
 		{"checksum", Config{Name: "bad", Command: local.Command, SHA256: strings.Repeat("ab", 32)}, "sha256"},
 		{"bad name", Config{Name: "Bad.Name", Command: local.Command}, "plugin name"},
@@ -77,6 +79,7 @@ func TestStartErrors(t *testing.T) {
 				h.Close()
 				t.Fatal("Start succeeded")
 			}
+			t.Logf("Start: %v", err)
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error = %v, want it to say %q", err, tc.want)
 			}

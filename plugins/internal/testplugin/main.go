@@ -3,6 +3,7 @@
 //
 //	(empty)     serve a CRM and a Hydrator from memory
 //	badversion  answer the handshake with another protocol version
+//	hangstart   never answer the handshake
 //	notplugin   print a line to stdout and exit, as a binary that is no plugin would
 //
 // Its CRM's GetCase("block") writes the file TESTPLUGIN_MARK, if set, and then blocks until the
@@ -26,6 +27,8 @@ func main() {
 		hs := plugin.Handshake
 		hs.ProtocolVersion = plugin.ProtocolMajor + 98
 		goplugin.Serve(&goplugin.ServeConfig{HandshakeConfig: hs, Plugins: plugin.PluginSet(), GRPCServer: goplugin.DefaultGRPCServer})
+	case "hangstart":
+		select {} // never answers the handshake
 	case "notplugin":
 		fmt.Println("hello, I am not a plugin")
 		os.Exit(0)
