@@ -6,7 +6,7 @@ BUILD     := build
 BIN       := $(BUILD)/bin
 GOBIN_ABS := $(abspath $(BIN))
 PKGS      := ./...
-STATICCHECK_VERSION := 2025.1.1
+STATICCHECK_VERSION := v0.8.2
 
 export CGO_ENABLED := 1
 

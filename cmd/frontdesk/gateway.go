@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -200,6 +199,3 @@ func (g *gateway) Close() {
 	}
 	g.closers = nil
 }
-
-// stderrLogger is the logger before the configuration is read.
-func stderrLogger() *slog.Logger { return slog.New(slog.NewTextHandler(os.Stderr, nil)) }
