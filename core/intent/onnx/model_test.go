@@ -117,7 +117,7 @@ func TestGraphMatchesGo(t *testing.T) {
 		want := make([]float32, m.classes)
 		trained.Weights.Probabilities(f, want)
 		s := m.free.get()
-		got, err := m.run(s, []intent.Features{*f})
+		got, err := m.run(s, f)
 		if err != nil {
 			t.Fatal(err)
 		}

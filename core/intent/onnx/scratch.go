@@ -8,60 +8,58 @@ import (
 	"github.com/frontdeskhq/frontdesk/core/intent"
 )
 
-// scratch is one caller's buffers: features, and input/output tensors by shape. Tensors wrap
-// Go slices, so filling a slice fills the tensor, and a call allocates nothing once warm.
+// scratch is one caller's buffers: features, and input/output tensors by width. Tensors wrap
+// Go slices, so filling a slice fills the tensor, and a call allocates no tensors once warm.
 type scratch struct {
-	feats []intent.Features
-	pos   []int
-	byKey map[[2]int]*tensorSet
+	feats   intent.Features
+	byWidth map[int]*tensorSet
 }
 
 type tensorSet struct {
-	width   int
 	indices *ort.Tensor[int32]
 	weights *ort.Tensor[float32]
 	probs   *ort.Tensor[float32]
 }
 
-// maxShapes bounds the tensor sets a scratch keeps; rare shapes (a long email, an odd batch
-// size) are dropped and made again when needed.
+// maxShapes bounds the tensor sets a scratch keeps; padTo makes at most 8 + log2(max
+// features / 256) widths, so this is never reached in practice.
 const maxShapes = 16
 
-func (s *scratch) tensors(rows, width, classes int) (*tensorSet, error) {
-	key := [2]int{rows, width}
-	if t, ok := s.byKey[key]; ok {
+// tensors returns input tensors of shape [1, width] and the output tensor [1, classes].
+func (s *scratch) tensors(width, classes int) (*tensorSet, error) {
+	if t, ok := s.byWidth[width]; ok {
 		return t, nil
 	}
-	if len(s.byKey) >= maxShapes {
+	if len(s.byWidth) >= maxShapes {
 		s.destroy()
 	}
-	shape := ort.NewShape(int64(rows), int64(width))
-	idx, err := ort.NewTensor(shape, make([]int32, rows*width))
+	shape := ort.NewShape(1, int64(width))
+	idx, err := ort.NewTensor(shape, make([]int32, width))
 	if err != nil {
 		return nil, err
 	}
-	wts, err := ort.NewTensor(shape, make([]float32, rows*width))
+	wts, err := ort.NewTensor(shape, make([]float32, width))
 	if err != nil {
 		idx.Destroy()
 		return nil, err
 	}
-	probs, err := ort.NewTensor(ort.NewShape(int64(rows), int64(classes)), make([]float32, rows*classes))
+	probs, err := ort.NewTensor(ort.NewShape(1, int64(classes)), make([]float32, classes))
 	if err != nil {
 		idx.Destroy()
 		wts.Destroy()
 		return nil, err
 	}
-	t := &tensorSet{width: width, indices: idx, weights: wts, probs: probs}
-	s.byKey[key] = t
+	t := &tensorSet{indices: idx, weights: wts, probs: probs}
+	s.byWidth[width] = t
 	return t, nil
 }
 
 func (s *scratch) destroy() {
-	for k, t := range s.byKey {
+	for k, t := range s.byWidth {
 		t.indices.Destroy()
 		t.weights.Destroy()
 		t.probs.Destroy()
-		delete(s.byKey, k)
+		delete(s.byWidth, k)
 	}
 }
 
@@ -82,7 +80,7 @@ func (l *freeList) get() *scratch {
 		l.idle = l.idle[:n-1]
 		return s
 	}
-	return &scratch{feats: make([]intent.Features, 1), byKey: map[[2]int]*tensorSet{}}
+	return &scratch{byWidth: map[int]*tensorSet{}}
 }
 
 func (l *freeList) put(s *scratch) {
