@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,7 +11,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/tetratelabs/wazero"
 
+	"github.com/frontdeskhq/frontdesk/channels/admin"
 	"github.com/frontdeskhq/frontdesk/channels/api"
 	"github.com/frontdeskhq/frontdesk/cmd/frontdesk/internal/config"
 	"github.com/frontdeskhq/frontdesk/core/auth"
@@ -122,6 +125,7 @@ func buildGateway(ctx context.Context, cfg *config.Config, log *slog.Logger) (g 
 		router.Recoverer(log), router.NewMetrics(reg).Middleware(), router.Logging(log), router.Timeout(cfg.Limits.RequestTimeout))
 	g.server = httpserver.New(httpserver.Config{MaxBodyBytes: cfg.Limits.MaxBodyBytes}, reg, log)
 	api.New(handle, cfg.API.Token).Mount(g.server)
+	admin.Mount(g.server, g.adminConfig())
 	log.Info("gateway ready", "policies", strings.Join(g.policies.Names(), ","), "intents", len(g.policies.Intents()),
 		"plugins", len(cfg.Plugins), "executors", len(cfg.Executors.Modules))
 	return g, nil
@@ -180,6 +184,21 @@ func (g *gateway) sources() hydrate.Sources {
 		return hydrate.Sources{}
 	}
 	return g.plugins.Sources()
+}
+
+// adminConfig gives the admin API the operations it offers.
+func (g *gateway) adminConfig() admin.Config {
+	cfg := admin.Config{Token: g.cfg.Admin.Token}
+	if g.model != nil {
+		cfg.ReloadModel = g.Reload
+	}
+	// One compilation cache for the playground: a Go module compiles in about a second.
+	cache := wazero.NewCompilationCache()
+	g.closers = append(g.closers, func() error { return cache.Close(context.Background()) })
+	cfg.RunExecutor = func(ctx context.Context, module []byte, input json.RawMessage) (any, error) {
+		return wasm.RunOnce(ctx, module, input, wasm.RunOptions{Cache: cache})
+	}
+	return cfg
 }
 
 // Reload loads the intent model again; the old one keeps serving if that fails.

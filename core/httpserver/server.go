@@ -29,10 +29,16 @@ type Config struct {
 	WriteTimeout time.Duration
 }
 
+// route is one mounted handler with its body limit.
+type route struct {
+	handle  fasthttp.RequestHandler
+	maxBody int
+}
+
 // Server routes requests by method and exact path.
 type Server struct {
 	cfg      Config
-	routes   map[string]map[string]fasthttp.RequestHandler
+	routes   map[string]map[string]route
 	log      *slog.Logger
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -53,7 +59,7 @@ func New(cfg Config, reg *prometheus.Registry, log *slog.Logger) *Server {
 	if cfg.WriteTimeout == 0 {
 		cfg.WriteTimeout = 15 * time.Second
 	}
-	s := &Server{cfg: cfg, routes: map[string]map[string]fasthttp.RequestHandler{}, log: log, reg: reg}
+	s := &Server{cfg: cfg, routes: map[string]map[string]route{}, log: log, reg: reg}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "frontdesk", Name: "http_requests_total", Help: "HTTP requests by route and status.",
 	}, []string{"route", "status"})
@@ -71,16 +77,32 @@ func New(cfg Config, reg *prometheus.Registry, log *slog.Logger) *Server {
 // SetReadiness sets a check /healthz runs; a failing check answers 503.
 func (s *Server) SetReadiness(check func() error) { s.ready = check }
 
-// Handle mounts a handler. Mounting the same method and path twice panics: it is a wiring
-// mistake found at start.
+// Handle mounts a handler whose bodies are limited by Config.MaxBodyBytes. Mounting the same
+// method and path twice panics: it is a wiring mistake found at start.
 func (s *Server) Handle(method, path string, h fasthttp.RequestHandler) {
+	s.HandleLimit(method, path, s.cfg.MaxBodyBytes, h)
+}
+
+// HandleLimit mounts a handler with its own body limit, such as an upload of a module.
+func (s *Server) HandleLimit(method, path string, maxBody int, h fasthttp.RequestHandler) {
 	if s.routes[path] == nil {
-		s.routes[path] = map[string]fasthttp.RequestHandler{}
+		s.routes[path] = map[string]route{}
 	}
 	if _, dup := s.routes[path][method]; dup {
 		panic("httpserver: route mounted twice: " + method + " " + path)
 	}
-	s.routes[path][method] = h
+	s.routes[path][method] = route{handle: h, maxBody: maxBody}
+}
+
+// maxBody is the largest body any route accepts: the server reads no more than that.
+func (s *Server) maxBody() int {
+	limit := s.cfg.MaxBodyBytes
+	for _, methods := range s.routes {
+		for _, r := range methods {
+			limit = max(limit, r.maxBody)
+		}
+	}
+	return limit
 }
 
 func (s *Server) health(ctx *fasthttp.RequestCtx) {
@@ -105,20 +127,24 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 		ctx.SetUserValue(requestIDKey, id)
 		ctx.Response.Header.Set("X-Request-Id", id)
 		path := string(ctx.Path())
-		route := "unmatched"
+		label := "unmatched"
 		methods, ok := s.routes[path]
+		r, allowed := methods[string(ctx.Method())]
 		switch {
 		case !ok:
 			WriteError(ctx, fasthttp.StatusNotFound, "not_found", "no such endpoint: "+path)
-		case methods[string(ctx.Method())] == nil:
-			route = path
+		case !allowed:
+			label = path
 			WriteError(ctx, fasthttp.StatusMethodNotAllowed, "method_not_allowed", string(ctx.Method())+" is not allowed on "+path)
+		case len(ctx.PostBody()) > r.maxBody:
+			label = path
+			WriteError(ctx, fasthttp.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than "+strconv.Itoa(r.maxBody)+" bytes")
 		default:
-			route = path
-			methods[string(ctx.Method())](ctx)
+			label = path
+			r.handle(ctx)
 		}
-		s.requests.WithLabelValues(route, strconv.Itoa(ctx.Response.StatusCode())).Inc()
-		s.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		s.requests.WithLabelValues(label, strconv.Itoa(ctx.Response.StatusCode())).Inc()
+		s.latency.WithLabelValues(label).Observe(time.Since(start).Seconds())
 	}
 }
 
@@ -126,7 +152,7 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 func (s *Server) Serve(ln net.Listener) error {
 	s.srv = &fasthttp.Server{
 		Handler:            s.Handler(),
-		MaxRequestBodySize: s.cfg.MaxBodyBytes,
+		MaxRequestBodySize: s.maxBody(),
 		ReadTimeout:        s.cfg.ReadTimeout,
 		WriteTimeout:       s.cfg.WriteTimeout,
 		Name:               "frontdesk",
@@ -134,7 +160,7 @@ func (s *Server) Serve(ln net.Listener) error {
 		ErrorHandler: func(ctx *fasthttp.RequestCtx, err error) {
 			if errors.Is(err, fasthttp.ErrBodyTooLarge) {
 				WriteError(ctx, fasthttp.StatusRequestEntityTooLarge, "body_too_large",
-					"the request body is larger than "+strconv.Itoa(s.cfg.MaxBodyBytes)+" bytes")
+					"the request body is larger than "+strconv.Itoa(s.maxBody())+" bytes")
 				return
 			}
 			WriteError(ctx, fasthttp.StatusBadRequest, "bad_request", err.Error())

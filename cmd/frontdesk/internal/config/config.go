@@ -37,6 +37,7 @@ type Config struct {
 	Services  Services         `yaml:"services"`
 	Executors Executors        `yaml:"executors"`
 	API       API              `yaml:"api"`
+	Admin     Admin            `yaml:"admin"`
 }
 
 // Log sets logging.
@@ -113,6 +114,13 @@ type Executors struct {
 type API struct {
 	// Token, when set, is required as a bearer token. Write it as ${NAME} to take it from the
 	// environment.
+	Token string `yaml:"token"`
+}
+
+// Admin configures the admin API.
+type Admin struct {
+	// Token is required as a bearer token on every admin endpoint; without one the admin API
+	// is off. Write it as ${NAME} to take it from the environment.
 	Token string `yaml:"token"`
 }
 
