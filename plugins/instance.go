@@ -7,9 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"os/exec"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -54,7 +55,7 @@ func (in *instance) launch(ctx context.Context) (*process, error) {
 	// frontdesk's environment first and the configured one after it, so that the configured
 	// values win (go-plugin would append the host's after ours, which wins instead).
 	cmd.Env = os.Environ()
-	for _, k := range sortedKeys(cfg.Env) {
+	for _, k := range slices.Sorted(maps.Keys(cfg.Env)) {
 		cmd.Env = append(cmd.Env, k+"="+cfg.Env[k])
 	}
 	dieWithParent(cmd)
@@ -127,15 +128,6 @@ func startError(cfg Config, err error) error {
 			cfg.Name, cfg.Command, plugin.ProtocolMajor, err)
 	}
 	return fmt.Errorf("plugin %q (%s): start: %w", cfg.Name, cfg.Command, err)
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // up makes p the current process.

@@ -20,7 +20,7 @@ type Client struct {
 	backOffice pb.BackOfficeClient
 	messaging  pb.MessagingClient
 	hydrator   pb.HydratorClient
-	close      func() error
+	closeFn    func() error
 }
 
 func newClient(conn grpc.ClientConnInterface, closeFn func() error) *Client {
@@ -30,17 +30,17 @@ func newClient(conn grpc.ClientConnInterface, closeFn func() error) *Client {
 		backOffice: pb.NewBackOfficeClient(conn),
 		messaging:  pb.NewMessagingClient(conn),
 		hydrator:   pb.NewHydratorClient(conn),
-		close:      closeFn,
+		closeFn:    closeFn,
 	}
 }
 
 // Close releases what the client owns. For clients made by go-plugin it does nothing: the
 // go-plugin client owns the connection and the process.
 func (c *Client) Close() error {
-	if c.close == nil {
+	if c.closeFn == nil {
 		return nil
 	}
-	return c.close()
+	return c.closeFn()
 }
 
 // Info describes a plugin process: the protocol version it speaks and the services it serves.
