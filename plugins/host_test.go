@@ -300,3 +300,36 @@ func TestUnavailableAnswerKeepsPlugin(t *testing.T) {
 		t.Errorf("after an ErrUnavailable answer: %v, pid %d -> %d; want the same process", err, pid, h.byName["test"].pid())
 	}
 }
+
+// TestRestartBackoff puts the plugin in a crash loop: restarts fail with a growing wait, and
+// the plugin comes back once it can start again.
+func TestRestartBackoff(t *testing.T) {
+	log, logs := testLogger(t)
+	fail := filepath.Join(t.TempDir(), "fail")
+	cfg := testConfig("test", map[string]string{"TESTPLUGIN_FAIL_IF": fail})
+	cfg.Timeout = 20 * time.Second
+	h, err := Start(context.Background(), []Config{cfg}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if err := os.WriteFile(fail, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	syscall.Kill(h.byName["test"].pid(), syscall.SIGKILL)
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(logs.String(), "retry_in=400ms"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no restart with a wait of 400ms was tried")
+		}
+	}
+	os.Remove(fail)
+	crm, _ := h.CRM("test")
+	if _, err := crm.EnsureCase(context.Background(), plugin.CaseRequest{ExternalID: "back"}); err != nil {
+		t.Fatalf("call after the crash loop = %v", err)
+	}
+	for _, want := range []string{"retry_in=100ms", "retry_in=200ms", "retry_in=400ms", "failing at start"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %s", want)
+		}
+	}
+}

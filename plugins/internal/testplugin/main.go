@@ -6,7 +6,8 @@
 //	hangstart   never answer the handshake
 //	notplugin   print a line to stdout and exit, as a binary that is no plugin would
 //
-// Its CRM's GetCase("block") writes the file TESTPLUGIN_MARK, if set, and then blocks until the
+// With TESTPLUGIN_FAIL_IF set to a path that exists, it exits at once, as a plugin in a crash
+// loop does. Its CRM's GetCase("block") writes the file TESTPLUGIN_MARK, if set, and then blocks until the
 // call's deadline, so tests can kill the process or hit the timeout mid-call.
 package main
 
@@ -22,6 +23,12 @@ import (
 )
 
 func main() {
+	if f := os.Getenv("TESTPLUGIN_FAIL_IF"); f != "" {
+		if _, err := os.Stat(f); err == nil {
+			fmt.Fprintln(os.Stderr, "testplugin: failing at start, as", f, "exists")
+			os.Exit(3)
+		}
+	}
 	switch os.Getenv("TESTPLUGIN_MODE") {
 	case "badversion":
 		hs := plugin.Handshake
