@@ -15,7 +15,8 @@ import (
 type Message struct {
 	// ID identifies the published message across its deliveries.
 	ID      string
-	Topic   string
+	Topic string
+	// Payload is what was published. Handlers must not modify it: a redelivery may share it.
 	Payload []byte
 	// Delivery counts the deliveries of this message, from 1; a handler that sees more than
 	// one knows an earlier attempt failed or its consumer died.
