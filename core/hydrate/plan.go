@@ -21,7 +21,8 @@ type Spec struct {
 	// Static, when IsStatic, is the value itself.
 	Static   any
 	IsStatic bool
-	// Timeout bounds one fetch.
+	// Timeout bounds one fetch; zero leaves it to the caller's deadline (the request's, and
+	// for plugins the host's per-call timeout).
 	Timeout time.Duration
 	// Deps are the hydrations the arguments read.
 	Deps []string

@@ -10,8 +10,6 @@ import (
 	"github.com/frontdeskhq/frontdesk/core/expr"
 )
 
-// DefaultTimeout bounds a fetch whose hydration sets no timeout.
-const DefaultTimeout = 5 * time.Second
 
 // Error names the hydration that failed.
 type Error struct {
@@ -110,33 +108,34 @@ func (r *Run) Ensure(ctx context.Context, names []string) error {
 	return nil
 }
 
-// missing returns the specs of names and their transitive dependencies not yet fetched. A
-// hydration that failed earlier in this run fails again without a new call.
+// missing returns the specs of names and their transitive dependencies not yet fetched,
+// dependencies before dependents. A hydration that failed earlier in this run is included and
+// fails again without a new call.
 func (r *Run) missing(names []string) []*Spec {
 	var out []*Spec
-	var add func(string)
-	add = func(name string) {
-		if r.fetched(name) {
-			return
-		}
-		for _, o := range out {
-			if o.Name == name {
-				return
-			}
-		}
-		s, ok := r.plan.specs[name]
-		if !ok {
-			return
-		}
-		for _, d := range s.Deps {
-			add(d)
-		}
-		out = append(out, s)
-	}
 	for _, n := range names {
-		add(n)
+		out = r.addMissing(out, n)
 	}
 	return out
+}
+
+func (r *Run) addMissing(out []*Spec, name string) []*Spec {
+	if r.fetched(name) {
+		return out
+	}
+	for _, o := range out {
+		if o.Name == name {
+			return out
+		}
+	}
+	s, ok := r.plan.specs[name]
+	if !ok {
+		return out
+	}
+	for _, d := range s.Deps {
+		out = r.addMissing(out, d)
+	}
+	return append(out, s)
 }
 
 type result struct {
@@ -251,12 +250,14 @@ func (r *Run) call(ctx context.Context, s *Spec, args map[string]any) result {
 	if src == nil {
 		return result{err: fmt.Errorf("%w %q", ErrNoSource, s.SourceName)}
 	}
-	timeout := s.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
+	// A fetch without its own timeout runs under the request's deadline, and a plugin call
+	// under the plugin host's per-call timeout; making a timer for every fetch would cost more
+	// than many fetches do.
+	if s.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.Timeout)
+		defer cancel()
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	start := time.Now()
 	v, err := src.Fetch(ctx, s.Call, args)
 	took := time.Since(start)

@@ -65,7 +65,7 @@ func (e *Engine) Run(ctx context.Context, c *Compiled, start Start) (*Step, *Sta
 		Version:        c.Policy.Version,
 		Clock:          e.now(),
 		Vars:           start.Vars,
-		Path:           make([]string, 0, 8),
+		Path:           make([]string, 0, 16),
 		Contact:        start.Message.Contact,
 		Channel:        start.Message.Channel,
 		ConversationID: start.ConversationID,
@@ -74,9 +74,6 @@ func (e *Engine) Run(ctx context.Context, c *Compiled, start Start) (*Step, *Sta
 	}
 	if s.RunID == "" {
 		s.RunID = newRunID()
-	}
-	if s.Vars == nil {
-		s.Vars = map[string]any{}
 	}
 	s.Frames = []*Frame{newFrame(c, "")}
 	w := e.walker(ctx, s, start.Message, start.Fixtures)
@@ -164,10 +161,13 @@ type walker struct {
 	env      expr.Env
 	hyd      *hydrate.Run
 	local    hydrate.Sources
+	// last is when the previous node finished: the start of the next, so each node costs
+	// one clock read.
+	last time.Time
 }
 
 func (e *Engine) walker(ctx context.Context, s *State, msg message.Message, fixtures map[string]hydrate.Fixture) *walker {
-	return &walker{e: e, ctx: ctx, s: s, step: &Step{Trace: make([]Event, 0, 8)}, msg: msg, fixtures: fixtures}
+	return &walker{e: e, ctx: ctx, s: s, step: &Step{Trace: make([]Event, 0, 16)}, msg: msg, fixtures: fixtures, last: time.Now()}
 }
 
 // enter makes c the running policy of the last frame: its environment and hydration memo.
@@ -248,7 +248,9 @@ func (w *walker) failAt(node string, err error) {
 }
 
 func (w *walker) event(n *node, next *node, via string, err error, start time.Time) {
-	ev := Event{Policy: w.c.Policy.Name, Node: n.id, Kind: n.kind, Via: via, Took: time.Since(start)}
+	now := time.Now()
+	w.last = now
+	ev := Event{Policy: w.c.Policy.Name, Node: n.id, Kind: n.kind, Via: via, Took: now.Sub(start)}
 	if next != nil {
 		ev.Next = next.id
 	}
@@ -277,7 +279,7 @@ func (w *walker) walkFrom(n *node, input map[string]any) {
 
 // visit runs one node and returns the next, or nil when the run stopped.
 func (w *walker) visit(n *node, input map[string]any) *node {
-	start := time.Now()
+	start := w.last
 	if err := w.ctx.Err(); err != nil {
 		w.failAt(n.id, err)
 		return nil
@@ -376,10 +378,23 @@ func (w *walker) execute(n *node) (ExecResult, error) {
 	if err != nil {
 		return ExecResult{}, fmt.Errorf("executor %s: %w", n.exec, err)
 	}
-	for k, v := range res.Vars {
+	w.setVars(res.Vars)
+	return res, nil
+}
+
+// setVars merges variables into the run's; the map is made on the first variable, and the
+// expressions' environment follows it.
+func (w *walker) setVars(vars map[string]any) {
+	if len(vars) == 0 {
+		return
+	}
+	if w.s.Vars == nil {
+		w.s.Vars = make(map[string]any, len(vars))
+		w.env["vars"] = w.s.Vars
+	}
+	for k, v := range vars {
 		w.s.Vars[k] = v
 	}
-	return res, nil
 }
 
 func (w *walker) do(n *node, input map[string]any) (next *node, asked bool, err error) {
@@ -429,9 +444,7 @@ func (w *walker) do(n *node, input map[string]any) (next *node, asked bool, err 
 	}
 	rec.Output = res.Output
 	w.step.Actions = append(w.step.Actions, rec)
-	for k, v := range res.Vars {
-		w.s.Vars[k] = v
-	}
+	w.setVars(res.Vars)
 	if res.Ask != nil {
 		if w.s.Attempts == nil {
 			w.s.Attempts = map[string]int{}

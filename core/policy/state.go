@@ -69,9 +69,6 @@ func UnmarshalState(data []byte) (*State, error) {
 		return nil, fmt.Errorf("policy: suspended run of %q has no waiting node", s.Policy)
 	}
 	// Empty maps are left out when serialized; the engine writes into them.
-	if s.Vars == nil {
-		s.Vars = map[string]any{}
-	}
 	for i, f := range s.Frames {
 		if f == nil {
 			return nil, fmt.Errorf("policy: suspended run of %q has an empty frame %d", s.Policy, i)
