@@ -10,7 +10,6 @@ import (
 	"github.com/frontdeskhq/frontdesk/core/expr"
 )
 
-
 // Error names the hydration that failed.
 type Error struct {
 	Name string
