@@ -22,8 +22,10 @@ type Host struct {
 	order  []string
 }
 
-// Start starts every configured plugin and returns when all are up, or stops those started
-// and returns what went wrong. ctx bounds the start; the plugins then run until Close.
+// Start starts every configured plugin, one after the other, and returns when all are up, or
+// stops those started and returns what went wrong. Each process has its StartTimeout to answer
+// the handshake; ctx is checked between plugins and bounds the first Info call. The plugins
+// then run until Close, whatever becomes of ctx.
 func Start(ctx context.Context, cfgs []Config, log *slog.Logger) (*Host, error) {
 	cfgs, err := validate(cfgs)
 	if err != nil {
