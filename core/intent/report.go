@@ -16,7 +16,7 @@ func WriteHTMLReport(w io.Writer, title string, m Metrics) error {
 	if cell < 8 {
 		margin = 20 // too small to label every row; tooltips name the cells instead
 	}
-	hm := heatmap{Cell: cell, Margin: margin, Size: margin + n*cell, Labelled: cell >= 8}
+	hm := heatmap{Cell: cell, Margin: margin, Inner: n * cell, Size: margin + n*cell, Labelled: cell >= 8}
 	for i, l := range m.Labels {
 		hm.Ticks = append(hm.Ticks, tick{Label: l, Pos: margin + i*cell + cell/2})
 		support := 0
@@ -44,10 +44,10 @@ func WriteHTMLReport(w io.Writer, title string, m Metrics) error {
 }
 
 type heatmap struct {
-	Cell, Margin, Size int
-	Labelled           bool
-	Ticks              []tick
-	Cells              []hmCell
+	Cell, Margin, Inner, Size int
+	Labelled                  bool
+	Ticks                     []tick
+	Cells                     []hmCell
 }
 
 type tick struct {
@@ -91,7 +91,7 @@ svg text{font:11px monospace;fill:#333}
 <h2>Confusion matrix</h2>
 <p>Rows are gold labels, columns predictions; each row is shaded by its share of the row's examples (blue: right, red: wrong). Hover a cell for counts.</p>
 <svg xmlns="http://www.w3.org/2000/svg" width="{{.Heatmap.Size}}" height="{{.Heatmap.Size}}" viewBox="0 0 {{.Heatmap.Size}} {{.Heatmap.Size}}">
-<rect x="{{.Heatmap.Margin}}" y="{{.Heatmap.Margin}}" width="{{.Heatmap.Size}}" height="{{.Heatmap.Size}}" fill="#f7f7f7"/>
+<rect x="{{.Heatmap.Margin}}" y="{{.Heatmap.Margin}}" width="{{.Heatmap.Inner}}" height="{{.Heatmap.Inner}}" fill="#f7f7f7"/>
 {{- $hm := .Heatmap}}
 {{- if $hm.Labelled}}{{range $hm.Ticks}}
 <text x="{{$hm.Margin}}" y="{{.Pos}}" dx="-4" dy="4" text-anchor="end">{{.Label}}</text>

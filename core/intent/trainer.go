@@ -74,12 +74,12 @@ type Progress struct {
 func DefaultTrainConfig() TrainConfig {
 	return TrainConfig{
 		Featurizer:         DefaultFeaturizerConfig(),
-		Dim:                32,
+		Dim:                30,
 		Members:            4,
 		Epochs:             30,
 		Patience:           4,
 		LearnRate:          0.4,
-		Dropout:            0.2,
+		Dropout:            0.1,
 		LabelSmoothing:     0.05,
 		ValidationFraction: 0.1,
 		Seed:               1,
