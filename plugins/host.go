@@ -77,6 +77,35 @@ func (h *Host) Close() error {
 // Names returns the plugins' names in the configured order.
 func (h *Host) Names() []string { return append([]string(nil), h.order...) }
 
+// Status is how one plugin is doing, for health endpoints and logs.
+type Status struct {
+	Name string
+	// Up is false while the process is being restarted.
+	Up bool
+	// PID is the current process's id, 0 while down.
+	PID int
+	// Restarts counts the processes started after the first.
+	Restarts int
+	// Services are those the plugin serves.
+	Services []string
+}
+
+// Status returns every plugin's status, in the configured order.
+func (h *Host) Status() []Status {
+	out := make([]Status, 0, len(h.order))
+	for _, name := range h.order {
+		in := h.byName[name]
+		in.mu.Lock()
+		st := Status{Name: name, Up: in.cur != nil, Restarts: in.restarts, Services: in.info.Services}
+		if in.cur != nil {
+			st.PID = in.cur.pid
+		}
+		in.mu.Unlock()
+		out = append(out, st)
+	}
+	return out
+}
+
 // Info returns what the named plugin serves, as it said at its first start.
 func (h *Host) Info(name string) (plugin.Info, bool) {
 	in, ok := h.byName[name]

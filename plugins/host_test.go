@@ -148,6 +148,9 @@ func TestKillMidCall(t *testing.T) {
 	if _, err := crm.GetCase(ctx, "before"); !errors.Is(err, plugin.ErrNotFound) {
 		t.Errorf("GetCase(before) after restart = %v, want ErrNotFound from a fresh process", err)
 	}
+	if st := h.Status()[0]; !st.Up || st.Restarts != 1 || st.PID == pid || st.PID == 0 {
+		t.Errorf("Status after one restart = %+v (killed pid %d)", st, pid)
+	}
 	if !strings.Contains(logs.String(), "plugin down, restarting") {
 		t.Error("the restart was not logged")
 	}

@@ -43,6 +43,8 @@ type instance struct {
 	failed  *process      // taken out of service by a failed call, for the supervisor to kill
 	ready   chan struct{} // closed while cur is set
 	closed  bool
+	// restarts counts the processes started after the first.
+	restarts int
 	stop    chan struct{} // closed by close
 	kick    chan struct{} // asks the supervisor to check now
 	stopped chan struct{} // closed when the supervisor is done
@@ -215,6 +217,9 @@ func (in *instance) supervise() {
 			backoff = min(max(2*backoff, minBackoff), maxBackoff)
 			np, err := in.launch(context.Background())
 			if err == nil {
+				in.mu.Lock()
+				in.restarts++
+				in.mu.Unlock()
 				in.up(np)
 				break
 			}
