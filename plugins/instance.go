@@ -38,16 +38,16 @@ type instance struct {
 	info plugin.Info // from the first start; the served services decide the actions
 	sem  chan struct{}
 
-	mu      sync.Mutex
-	cur     *process      // nil while down
-	failed  *process      // taken out of service by a failed call, for the supervisor to kill
-	ready   chan struct{} // closed while cur is set
-	closed  bool
+	mu     sync.Mutex
+	cur    *process      // nil while down
+	failed *process      // taken out of service by a failed call, for the supervisor to kill
+	ready  chan struct{} // closed while cur is set
+	closed bool
 	// restarts counts the processes started after the first.
 	restarts int
-	stop    chan struct{} // closed by close
-	kick    chan struct{} // asks the supervisor to check now
-	stopped chan struct{} // closed when the supervisor is done
+	stop     chan struct{} // closed by close
+	kick     chan struct{} // asks the supervisor to check now
+	stopped  chan struct{} // closed when the supervisor is done
 }
 
 // launch starts one process of the plugin and checks that it speaks our protocol.
