@@ -9,34 +9,24 @@
 package main
 
 import (
-	"flag"
-	"fmt"
-	"log/slog"
-	"os"
-
+	"github.com/frontdeskhq/frontdesk/connectors/pluginmain"
 	"github.com/frontdeskhq/frontdesk/connectors/rest"
 	"github.com/frontdeskhq/frontdesk/sdk/plugin"
 )
 
 func main() {
-	path := flag.String("config", os.Getenv("REST_CONFIG"), "YAML settings file (required); REST_* variables override it")
-	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: frontdesk-rest [-config FILE]\n\n")
-		flag.PrintDefaults()
-		fmt.Fprintf(os.Stderr, "\nsettings (environment variable, YAML key, meaning):\n")
-		rest.Usage(os.Stderr)
-	}
-	flag.Parse()
-	cfg, err := rest.LoadConfig(*path, os.LookupEnv)
-	var c *rest.Client
-	if err == nil {
-		c, err = rest.New(cfg)
-	}
-	if err != nil {
-		// stderr, never stdout: the host reads go-plugin's handshake from stdout.
-		fmt.Fprintln(os.Stderr, "frontdesk-rest:", err)
-		os.Exit(1)
-	}
-	plugin.Logger(slog.LevelInfo).Info("rest connector ready", "base_url", cfg.BaseURL, "operations", len(cfg.Operations), "hydrators", len(cfg.Hydrators))
-	plugin.Serve(plugin.Services{BackOffice: c, Hydrator: c})
+	pluginmain.Main(pluginmain.Connector[rest.Config]{
+		Name:       "frontdesk-rest",
+		EnvPrefix:  "REST",
+		ConfigHelp: "YAML settings file (required); REST_* variables override it",
+		Load:       rest.LoadConfig,
+		Usage:      rest.Usage,
+		Build: func(cfg rest.Config) (plugin.Services, []any, error) {
+			c, err := rest.New(cfg)
+			if err != nil {
+				return plugin.Services{}, nil, err
+			}
+			return plugin.Services{BackOffice: c, Hydrator: c}, []any{"base_url", cfg.BaseURL, "operations", len(cfg.Operations), "hydrators", len(cfg.Hydrators)}, nil
+		},
+	})
 }

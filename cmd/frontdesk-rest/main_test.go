@@ -6,24 +6,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/frontdeskhq/frontdesk/connectors/pluginmain"
+
 	"github.com/frontdeskhq/frontdesk/plugins"
 )
-
-// build compiles this command into the test's temporary directory.
-func build(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "frontdesk-rest")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // TestServesThroughTheHost starts the binary as frontdesk does (a real subprocess under the
 // plugins host) with connectors/rest's example configuration, against that back office on
@@ -52,7 +42,7 @@ func TestServesThroughTheHost(t *testing.T) {
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	host, err := plugins.Start(ctx, []plugins.Config{{Name: "backoffice", Command: build(t),
+	host, err := plugins.Start(ctx, []plugins.Config{{Name: "backoffice", Command: pluginmain.Build(t, "frontdesk-rest"),
 		Args: []string{"-config", "../../connectors/rest/testdata/backoffice.yaml"},
 		Env:  map[string]string{"REST_BASE_URL": srv.URL + "/api/v2", "BACKOFFICE_TOKEN": "s3cret"},
 	}}, slog.New(slog.DiscardHandler))
@@ -81,15 +71,5 @@ func TestServesThroughTheHost(t *testing.T) {
 // TestBadConfigurationIsReported runs the binary by hand with a configuration whose credential
 // variable is unset: it exits 1 naming the file and the variable, on stderr only.
 func TestBadConfigurationIsReported(t *testing.T) {
-	cmd := exec.Command(build(t), "-config", "../../connectors/rest/testdata/backoffice.yaml")
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
-		t.Fatalf("exit: %v", err)
-	}
-	if stdout.Len() != 0 || !strings.Contains(stderr.String(), "backoffice.yaml: auth.env names BACKOFFICE_TOKEN, which is not set") {
-		t.Fatalf("stdout %q, stderr %q", stdout.String(), stderr.String())
-	}
+	pluginmain.CheckBadConfig(t, "backoffice.yaml: auth.env names BACKOFFICE_TOKEN, which is not set", pluginmain.Build(t, "frontdesk-rest"), "-config", "../../connectors/rest/testdata/backoffice.yaml")
 }

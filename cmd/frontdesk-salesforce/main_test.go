@@ -7,24 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/frontdeskhq/frontdesk/connectors/pluginmain"
+
 	"github.com/frontdeskhq/frontdesk/plugins"
 )
-
-// build compiles this command into the test's temporary directory.
-func build(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "frontdesk-salesforce")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 func testdata(t *testing.T, name string) []byte {
 	b, err := os.ReadFile(filepath.Join("..", "..", "connectors", "salesforce", "testdata", name))
@@ -67,7 +57,7 @@ func TestServesThroughTheHost(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	host, err := plugins.Start(ctx, []plugins.Config{{Name: "crm", Command: build(t), Args: []string{"-config", config},
+	host, err := plugins.Start(ctx, []plugins.Config{{Name: "crm", Command: pluginmain.Build(t, "frontdesk-salesforce"), Args: []string{"-config", config},
 		Env: map[string]string{"SALESFORCE_INSTANCE_URL": srv.URL, "SALESFORCE_CLIENT_SECRET": "from-env"}}}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -86,15 +76,5 @@ func TestServesThroughTheHost(t *testing.T) {
 // TestBadConfigurationIsReported runs the binary by hand without settings: it exits 1 naming
 // what is missing, on stderr only.
 func TestBadConfigurationIsReported(t *testing.T) {
-	cmd := exec.Command(build(t))
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
-		t.Fatalf("exit: %v", err)
-	}
-	if stdout.Len() != 0 || !strings.Contains(stderr.String(), "SALESFORCE_INSTANCE_URL") {
-		t.Fatalf("stdout %q, stderr %q", stdout.String(), stderr.String())
-	}
+	pluginmain.CheckBadConfig(t, "SALESFORCE_INSTANCE_URL", pluginmain.Build(t, "frontdesk-salesforce"))
 }

@@ -9,34 +9,24 @@
 package main
 
 import (
-	"flag"
-	"fmt"
-	"log/slog"
-	"os"
-
+	"github.com/frontdeskhq/frontdesk/connectors/pluginmain"
 	"github.com/frontdeskhq/frontdesk/connectors/twilio"
 	"github.com/frontdeskhq/frontdesk/sdk/plugin"
 )
 
 func main() {
-	path := flag.String("config", os.Getenv("TWILIO_CONFIG"), "YAML settings file; TWILIO_* variables override it")
-	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: frontdesk-twilio [-config FILE]\n\n")
-		flag.PrintDefaults()
-		fmt.Fprintf(os.Stderr, "\nsettings (environment variable, YAML key, meaning):\n")
-		twilio.Usage(os.Stderr)
-	}
-	flag.Parse()
-	cfg, err := twilio.LoadConfig(*path, os.LookupEnv)
-	var c *twilio.Client
-	if err == nil {
-		c, err = twilio.New(cfg)
-	}
-	if err != nil {
-		// stderr, never stdout: the host reads go-plugin's handshake from stdout.
-		fmt.Fprintln(os.Stderr, "frontdesk-twilio:", err)
-		os.Exit(1)
-	}
-	plugin.Logger(slog.LevelInfo).Info("twilio connector ready", "account", cfg.AccountSID)
-	plugin.Serve(plugin.Services{Messaging: c})
+	pluginmain.Main(pluginmain.Connector[twilio.Config]{
+		Name:       "frontdesk-twilio",
+		EnvPrefix:  "TWILIO",
+		ConfigHelp: "YAML settings file; TWILIO_* variables override it",
+		Load:       twilio.LoadConfig,
+		Usage:      twilio.Usage,
+		Build: func(cfg twilio.Config) (plugin.Services, []any, error) {
+			c, err := twilio.New(cfg)
+			if err != nil {
+				return plugin.Services{}, nil, err
+			}
+			return plugin.Services{Messaging: c}, []any{"account", cfg.AccountSID}, nil
+		},
+	})
 }

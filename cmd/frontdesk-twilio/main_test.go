@@ -6,25 +6,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/frontdeskhq/frontdesk/connectors/pluginmain"
 
 	"github.com/frontdeskhq/frontdesk/plugins"
 	"github.com/frontdeskhq/frontdesk/sdk/plugin"
 )
-
-// build compiles this command into the test's temporary directory.
-func build(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "frontdesk-twilio")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // TestServesThroughTheHost starts the binary as frontdesk does (a real subprocess under the
 // plugins host), configured by environment against Twilio's Messages endpoint on loopback.
@@ -45,7 +34,7 @@ func TestServesThroughTheHost(t *testing.T) {
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	host, err := plugins.Start(ctx, []plugins.Config{{Name: "sms", Command: build(t), Env: map[string]string{
+	host, err := plugins.Start(ctx, []plugins.Config{{Name: "sms", Command: pluginmain.Build(t, "frontdesk-twilio"), Env: map[string]string{
 		"TWILIO_ACCOUNT_SID": "ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "TWILIO_AUTH_TOKEN": "token",
 		"TWILIO_FROM": "+15017122661", "TWILIO_API_URL": srv.URL,
 	}}}, slog.New(slog.DiscardHandler))
@@ -66,15 +55,5 @@ func TestServesThroughTheHost(t *testing.T) {
 // TestBadConfigurationIsReported runs the binary by hand without settings: it exits 1 naming
 // what is missing, on stderr only.
 func TestBadConfigurationIsReported(t *testing.T) {
-	cmd := exec.Command(build(t))
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
-		t.Fatalf("exit: %v", err)
-	}
-	if stdout.Len() != 0 || !strings.Contains(stderr.String(), "TWILIO_ACCOUNT_SID") {
-		t.Fatalf("stdout %q, stderr %q", stdout.String(), stderr.String())
-	}
+	pluginmain.CheckBadConfig(t, "TWILIO_ACCOUNT_SID", pluginmain.Build(t, "frontdesk-twilio"))
 }

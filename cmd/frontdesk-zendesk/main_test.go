@@ -7,24 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/frontdeskhq/frontdesk/connectors/pluginmain"
+
 	"github.com/frontdeskhq/frontdesk/plugins"
 )
-
-// build compiles this command into the test's temporary directory.
-func build(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "frontdesk-zendesk")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // TestServesThroughTheHost starts the binary as frontdesk does (a real subprocess under the
 // plugins host), configured by environment against a Zendesk account on loopback.
@@ -55,7 +44,7 @@ func TestServesThroughTheHost(t *testing.T) {
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	host, err := plugins.Start(ctx, []plugins.Config{{Name: "crm", Command: build(t), Env: map[string]string{
+	host, err := plugins.Start(ctx, []plugins.Config{{Name: "crm", Command: pluginmain.Build(t, "frontdesk-zendesk"), Env: map[string]string{
 		"ZENDESK_URL": srv.URL, "ZENDESK_EMAIL": "frontdesk@acme.example", "ZENDESK_API_TOKEN": "tok",
 		"ZENDESK_INTENT_FIELD_ID": "360012345671", "ZENDESK_CONFIDENCE_FIELD_ID": "360012345672",
 	}}}, slog.New(slog.DiscardHandler))
@@ -76,15 +65,5 @@ func TestServesThroughTheHost(t *testing.T) {
 // TestBadConfigurationIsReported runs the binary by hand without settings: it exits 1 naming
 // what is missing, on stderr only.
 func TestBadConfigurationIsReported(t *testing.T) {
-	cmd := exec.Command(build(t))
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
-		t.Fatalf("exit: %v", err)
-	}
-	if stdout.Len() != 0 || !strings.Contains(stderr.String(), "ZENDESK_URL") {
-		t.Fatalf("stdout %q, stderr %q", stdout.String(), stderr.String())
-	}
+	pluginmain.CheckBadConfig(t, "ZENDESK_URL", pluginmain.Build(t, "frontdesk-zendesk"))
 }
