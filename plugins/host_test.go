@@ -221,7 +221,9 @@ func TestConcurrencyLimit(t *testing.T) {
 	defer h.Close()
 	crm, _ := h.CRM("test")
 	go crm.GetCase(context.Background(), "block") // holds the only slot until its timeout
-	time.Sleep(50 * time.Millisecond)
+	for len(h.byName["test"].sem) == 0 {
+		time.Sleep(time.Millisecond)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err = crm.EnsureCase(ctx, plugin.CaseRequest{ExternalID: "x"})
