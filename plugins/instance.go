@@ -17,10 +17,15 @@ import (
 
 	"github.com/frontdeskhq/frontdesk/sdk/plugin"
 	goplugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
 )
 
 // ErrClosed is returned by calls made after the host was closed.
 var ErrClosed = errors.New("plugins: host closed")
+
+// flowWindow is the HTTP/2 flow-control window of plugin connections, as sdk/plugin's server
+// sets it.
+const flowWindow = 1 << 20
 
 // process is one running plugin process and the client speaking to it.
 type process struct {
@@ -74,6 +79,9 @@ func (in *instance) launch(ctx context.Context) (*process, error) {
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		AutoMTLS:         true,
 		SkipHostEnv:      true,
+		// Fixed flow-control windows turn off gRPC's bandwidth estimation, whose pings cost
+		// each small call extra frames and wake-ups; plugin messages are small.
+		GRPCDialOptions: []grpc.DialOption{grpc.WithInitialWindowSize(flowWindow), grpc.WithInitialConnWindowSize(flowWindow)},
 		StartTimeout:     cfg.StartTimeout,
 		Logger:           newHCLog(in.log),
 		SyncStdout:       &lineLog{log: in.log, stream: "stdout"},

@@ -19,13 +19,20 @@ func Serve(s Services) {
 	goplugin.Serve(&goplugin.ServeConfig{
 		HandshakeConfig: Handshake,
 		Plugins:         goplugin.PluginSet{pluginName: &grpcPlugin{services: s}},
-		GRPCServer:      goplugin.DefaultGRPCServer,
+		// Fixed flow-control windows turn off gRPC's bandwidth estimation, whose pings cost each
+		// small call extra frames and wake-ups; the host sets the same.
+		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
+			return grpc.NewServer(append(opts, grpc.InitialWindowSize(flowWindow), grpc.InitialConnWindowSize(flowWindow))...)
+		},
 		Logger: hclog.New(&hclog.LoggerOptions{
 			Output: os.Stderr, JSONFormat: true, Level: hclog.Info, Name: "plugin",
 		}),
 	})
 	os.Exit(0)
 }
+
+// flowWindow is the HTTP/2 flow-control window of the plugin's connection.
+const flowWindow = 1 << 20
 
 // grpcPlugin binds the services to go-plugin: the server side registers them, the client side
 // makes a *Client.
