@@ -82,10 +82,10 @@ func (in *instance) launch(ctx context.Context) (*process, error) {
 		// Fixed flow-control windows turn off gRPC's bandwidth estimation, whose pings cost
 		// each small call extra frames and wake-ups; plugin messages are small.
 		GRPCDialOptions: []grpc.DialOption{grpc.WithInitialWindowSize(flowWindow), grpc.WithInitialConnWindowSize(flowWindow)},
-		StartTimeout:     cfg.StartTimeout,
-		Logger:           newHCLog(in.log),
-		SyncStdout:       &lineLog{log: in.log, stream: "stdout"},
-		SyncStderr:       &lineLog{log: in.log, stream: "stderr"},
+		StartTimeout:    cfg.StartTimeout,
+		Logger:          newHCLog(in.log),
+		SyncStdout:      &lineLog{log: in.log, stream: "stdout"},
+		SyncStderr:      &lineLog{log: in.log, stream: "stderr"},
 	})
 	proto, err := gp.Client()
 	if err != nil {
