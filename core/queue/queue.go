@@ -14,7 +14,7 @@ import (
 // Message is one delivery of a published payload.
 type Message struct {
 	// ID identifies the published message across its deliveries.
-	ID      string
+	ID    string
 	Topic string
 	// Payload is what was published. Handlers must not modify it: a redelivery may share it.
 	Payload []byte
