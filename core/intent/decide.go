@@ -28,7 +28,11 @@ func (d *Decider) Decide(probs []float32) Prediction {
 		i int
 		p float32
 	}
-	top := make([]cand, 0, k+1)
+	var buf [8]cand
+	top := buf[:0]
+	if k+1 > len(buf) {
+		top = make([]cand, 0, k+1)
+	}
 	oos := float32(-1)
 	for i, p := range probs {
 		if d.Labels[i] == d.OOSLabel && d.OOSLabel != "" {

@@ -42,7 +42,7 @@ type Manifest struct {
 	OOSLabel string `json:"oos_label,omitempty"`
 	// Threshold is the least calibrated probability of an in-scope intent that is acted on.
 	Threshold float64 `json:"threshold"`
-	// Temperature is already applied inside the graph; it is recorded for reference.
+	// Temperature is folded into the graph's output layer; it is recorded for reference.
 	Temperature float64          `json:"temperature"`
 	TopK        int              `json:"top_k"`
 	Featurizer  FeaturizerConfig `json:"featurizer"`
