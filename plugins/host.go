@@ -25,11 +25,14 @@ type Host struct {
 // Start starts every configured plugin, one after the other, and returns when all are up, or
 // stops those started and returns what went wrong. Each process has its StartTimeout to answer
 // the handshake; ctx is checked between plugins and bounds the first Info call. The plugins
-// then run until Close, whatever becomes of ctx.
+// then run until Close, whatever becomes of ctx. A nil log discards the plugins' logs.
 func Start(ctx context.Context, cfgs []Config, log *slog.Logger) (*Host, error) {
 	cfgs, err := validate(cfgs)
 	if err != nil {
 		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
 	h := &Host{byName: make(map[string]*instance, len(cfgs))}
 	for _, cfg := range cfgs {
