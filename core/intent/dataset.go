@@ -107,8 +107,8 @@ func parseCSV(name string, b []byte) ([]Example, error) {
 			return nil, fmt.Errorf("%w: %s: %v", ErrDataset, name, err)
 		}
 		line, _ := r.FieldPos(0)
-		if len(rec) <= max(textCol, labelCol) {
-			return nil, fmt.Errorf("%w: %s:%d: %d fields, the header has %d", ErrDataset, name, line, len(rec), len(header))
+		if len(rec) != len(header) {
+			return nil, fmt.Errorf("%w: %s:%d: %d fields, the header has %d (quote a text that holds commas)", ErrDataset, name, line, len(rec), len(header))
 		}
 		ex, err := newExample(rec[textCol], rec[labelCol], name, line)
 		if err != nil {

@@ -17,6 +17,7 @@ func TestParseDataset(t *testing.T) {
 		{"a.csv", "text,label,intent\nhello,L,I\n", 1, ""},
 		{"a.csv", "message,intent\nhello,greet\n", 0, "a.csv:1: CSV header"},
 		{"a.csv", "text,intent\nhello\n", 0, "a.csv:2: 1 fields"},
+		{"a.csv", "text,intent\nhello, world,greet\n", 0, "a.csv:2: 3 fields, the header has 2 (quote"},
 		{"a.csv", "text,intent\n,greet\n", 0, "a.csv:2: empty text"},
 		{"a.csv", "text,intent\nhi,\n", 0, "a.csv:2: empty label"},
 		{"a.csv", "text,intent\nhi,unknown\n", 0, "reserved"},
