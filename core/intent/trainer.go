@@ -89,6 +89,10 @@ func DefaultTrainConfig() TrainConfig {
 	}
 }
 
+// maxTableWeights bounds the embedding table: 2^28 half-precision weights are 512 MB of graph
+// (and 2 GB of float32 accumulators while training).
+const maxTableWeights = 1 << 28
+
 // ErrTrainConfig reports trainer parameters that cannot work.
 var ErrTrainConfig = errors.New("intent: invalid train config")
 
@@ -111,6 +115,8 @@ func (c TrainConfig) validate() error {
 		return fmt.Errorf("%w: label smoothing %g not in [0, 1)", ErrTrainConfig, c.LabelSmoothing)
 	case c.MaxInScopeLoss < 0 || c.MaxInScopeLoss > 1:
 		return fmt.Errorf("%w: max in-scope loss %g not in [0, 1]", ErrTrainConfig, c.MaxInScopeLoss)
+	case int64(c.Featurizer.Buckets)*int64(c.Dim)*int64(c.Members) > maxTableWeights:
+		return fmt.Errorf("%w: %d buckets x %d dims x %d members exceeds %d embedding weights (a graph must stay well under protobuf's 2 GB)", ErrTrainConfig, c.Featurizer.Buckets, c.Dim, c.Members, maxTableWeights)
 	case c.ValidationFraction <= 0 || c.ValidationFraction >= 1:
 		return fmt.Errorf("%w: validation fraction %g not in (0, 1)", ErrTrainConfig, c.ValidationFraction)
 	}
