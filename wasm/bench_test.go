@@ -33,7 +33,8 @@ var benchRequest = policy.ExecRequest{
 
 // BenchmarkExecutorDecide runs the fee-dispute decision through the typed and JSON ways into
 // a pooled Go executor, and as a goja JavaScript function given Go values and given JSON, side
-// by side.
+// by side; for the analysis also without wazero's termination checks, and hand-written in
+// WebAssembly text. Besides ns/op it reports cpu-ns/op, which a shared machine inflates less.
 func BenchmarkExecutorDecide(b *testing.B) {
 	path := goExecutor(b, "cancellation_fee_eligible")
 	typed := pinned(b, "fee", path)
@@ -42,10 +43,22 @@ func BenchmarkExecutorDecide(b *testing.B) {
 	asJSON := typed
 	asJSON.Name, asJSON.Mode = "fee_json", ModeJSON
 	h := newHost(b, Config{Modules: []ModuleConfig{typed, asJSON}})
+	// The same module on a host without wazero's termination checks: what the deadline costs.
+	unchecked := newHost(b, Config{Modules: []ModuleConfig{typed}, uninterruptible: true})
+	// The decision hand-written in WebAssembly text, with no guest runtime: what the host costs.
+	wat := watModule(b, "decide")
+	bare := newHost(b, Config{Modules: []ModuleConfig{{Name: "wat", Bytes: wat, SHA256: sha(wat), PoolSize: 1}}})
 	ctx := context.Background()
-	for _, name := range []string{"fee", "fee_json"} {
-		ex, _ := h.Executor(name)
-		b.Run(map[string]string{"fee": "wasm_typed", "fee_json": "wasm_json"}[name], func(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		h    *Host
+		ex   string
+	}{
+		{"wasm_typed", h, "fee"}, {"wasm_json", h, "fee_json"},
+		{"wasm_typed_uninterruptible", unchecked, "fee"}, {"wat_typed", bare, "wat"},
+	} {
+		ex, _ := c.h.Executor(c.ex)
+		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			cpu := processCPU(b)
 			for b.Loop() {
@@ -126,23 +139,5 @@ func BenchmarkExecutorParallel(b *testing.B) {
 			}
 		}
 	})
-	reportCPU(b, cpu)
-}
-
-// BenchmarkExecutorHost is the typed way into a hand-written WAT module with no guest
-// runtime: what the host itself costs per call.
-func BenchmarkExecutorHost(b *testing.B) {
-	code := watModule(b, "decide")
-	h := newHost(b, Config{Modules: []ModuleConfig{{Name: "decide", Bytes: code, SHA256: sha(code), PoolSize: 1}}})
-	ex, _ := h.Executor("decide")
-	ctx := context.Background()
-	b.ReportAllocs()
-	cpu := processCPU(b)
-	for b.Loop() {
-		res, err := ex.Execute(ctx, benchRequest)
-		if err != nil || res.Branch != "keep" {
-			b.Fatal(res, err)
-		}
-	}
 	reportCPU(b, cpu)
 }

@@ -86,6 +86,10 @@ type Config struct {
 	// WatchInterval is how often running calls are checked against their deadlines; a call is
 	// stopped at most this long after its deadline. Zero means 5 ms.
 	WatchInterval time.Duration
+
+	// uninterruptible drops wazero's termination checks, so a call past its deadline cannot be
+	// stopped. Only BenchmarkExecutorDecide sets it, to measure what the checks cost.
+	uninterruptible bool
 }
 
 // poolSize returns the configured pool size or the default.

@@ -48,7 +48,7 @@ func New(ctx context.Context, cfg Config) (*Host, error) {
 	}
 	h := &Host{modules: make(map[string]*Module, len(cfg.Modules)), stop: make(chan struct{})}
 	rc := wazero.NewRuntimeConfig().
-		WithCloseOnContextDone(true).
+		WithCloseOnContextDone(!cfg.uninterruptible).
 		WithMemoryLimitPages(maxPages)
 	if cfg.CacheDir != "" {
 		cache, err := wazero.NewCompilationCacheWithDir(cfg.CacheDir)

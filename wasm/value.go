@@ -46,8 +46,24 @@ func makeValue(name string, v any) (value, error) {
 		val.kind, val.num = KindInt, uint64(x)
 	case int32:
 		val.kind, val.num = KindInt, uint64(int64(x))
+	case int16:
+		val.kind, val.num = KindInt, uint64(int64(x))
+	case int8:
+		val.kind, val.num = KindInt, uint64(int64(x))
 	case uint32:
 		val.kind, val.num = KindInt, uint64(x)
+	case uint16:
+		val.kind, val.num = KindInt, uint64(x)
+	case uint8:
+		val.kind, val.num = KindInt, uint64(x)
+	case uint64, uint:
+		// YAML decoders give positive integers as uint64; past int64 only a float can hold them.
+		u := reflectUint(x)
+		if u > math.MaxInt64 {
+			val.kind, val.num = KindFloat, math.Float64bits(float64(u))
+		} else {
+			val.kind, val.num = KindInt, u
+		}
 	case bool:
 		val.kind = KindBool
 		if x {
@@ -71,6 +87,14 @@ func makeValue(name string, v any) (value, error) {
 		val.kind, val.text = KindJSON, string(b)
 	}
 	return val, nil
+}
+
+// reflectUint widens an unsigned integer.
+func reflectUint(x any) uint64 {
+	if u, ok := x.(uint); ok {
+		return uint64(u)
+	}
+	return x.(uint64)
 }
 
 // f64 answers arg_f64: numbers as float, booleans as 0 or 1, anything else 0.

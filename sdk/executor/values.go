@@ -141,5 +141,5 @@ func Test(h Handler, data, hydrations map[string]any) (Response, error) {
 	}
 	src.logf = func(level Level, msg string) { fmt.Fprintf(os.Stderr, "executor log %d: %s\n", level, msg) }
 	src.now = func() int64 { return time.Now().UnixMilli() }
-	return run(h, src)
+	return run(h, &request{}, src)
 }

@@ -32,10 +32,10 @@ func handle(req executor.Request) (executor.Response, error) {
 	if branch == "waive" {
 		refund = fee
 	}
-	return executor.Response{Branch: branch, Vars: []executor.Var{
+	return executor.Response{Branch: branch, Vars: req.Vars(
 		executor.String("reason", reason),
 		executor.Float("refund", refund),
-	}}, nil
+	)}, nil
 }
 
 // decide applies the rule.

@@ -60,10 +60,10 @@ func handle(req executor.Request) (executor.Response, error) {
 	if a != nil {
 		branch, ids = "duplicate", []string{a.ID, b.ID}
 	}
-	return executor.Response{Branch: branch, Vars: []executor.Var{
+	return executor.Response{Branch: branch, Vars: req.Vars(
 		executor.Value("duplicate_ids", ids),
 		executor.Int("matches", int64(matches)),
-	}}, nil
+	)}, nil
 }
 
 // findDuplicate returns the closest pair of charges of amount within window of each other,

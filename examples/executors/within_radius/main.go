@@ -44,9 +44,9 @@ func handle(req executor.Request) (executor.Response, error) {
 	if d <= radius {
 		branch = "inside"
 	}
-	return executor.Response{Branch: branch, Vars: []executor.Var{
+	return executor.Response{Branch: branch, Vars: req.Vars(
 		executor.Float("distance_m", math.Round(d*10)/10),
-	}}, nil
+	)}, nil
 }
 
 // distance returns the haversine distance between two points in metres.
