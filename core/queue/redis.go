@@ -36,6 +36,10 @@ type RedisOptions struct {
 	// Block is how long one read waits for new entries, which bounds how long Close and a
 	// cancelled Subscribe take to stop reading; default 1s.
 	Block time.Duration
+	// ConsumerExpiry is how long a consumer with nothing pending may stay silent before it
+	// is removed from the group, so that restarts do not pile up dead consumer names. Live
+	// consumers read every Block, so they never come near it. Default 1h.
+	ConsumerExpiry time.Duration
 	// Logger receives errors that no caller can receive (a failed ack); default slog.Default().
 	Logger *slog.Logger
 }
@@ -60,6 +64,9 @@ func (o RedisOptions) withDefaults() RedisOptions {
 	}
 	if o.Block <= 0 {
 		o.Block = time.Second
+	}
+	if o.ConsumerExpiry <= 0 {
+		o.ConsumerExpiry = time.Hour
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

@@ -95,11 +95,17 @@ func (s *redisSubscription) readLoop() {
 	defer s.q.loops.Done()
 	pause := newPause()
 	block := min(s.q.o.Block, s.q.o.ClaimInterval)
-	var lastClaim time.Time
+	var lastClaim, lastPrune time.Time
 	for {
 		n := s.takeSlots()
 		if n == 0 {
 			return
+		}
+		if time.Since(lastPrune) >= s.q.o.ConsumerExpiry/10 {
+			lastPrune = time.Now()
+			if err := s.pruneConsumers(); err != nil && s.loopCtx.Err() == nil {
+				s.q.o.Logger.Warn("queue: removing expired consumers failed", "topic", s.topic, "err", err)
+			}
 		}
 		if time.Since(lastClaim) >= s.q.o.ClaimInterval {
 			lastClaim = time.Now()
@@ -178,6 +184,24 @@ func (s *redisSubscription) claim(free int) (int, error) {
 		s.dispatch(m, max(delivery, 1))
 	}
 	return len(msgs), nil
+}
+
+// pruneConsumers removes the group's consumers that have nothing pending and were silent for
+// ConsumerExpiry: consumers of processes that stopped. One with pending entries stays until
+// XAUTOCLAIM has taken them, or they would never be delivered again.
+func (s *redisSubscription) pruneConsumers() error {
+	consumers, err := s.q.c.XInfoConsumers(s.loopCtx, s.stream, s.q.o.Group).Result()
+	if err != nil {
+		return err
+	}
+	for _, c := range consumers {
+		if c.Pending == 0 && c.Idle >= s.q.o.ConsumerExpiry && c.Name != s.consumer {
+			if err := s.q.c.XGroupDelConsumer(s.loopCtx, s.stream, s.q.o.Group, c.Name).Err(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // touchLoop resets the idle time of the entries this subscription's handlers hold, so that

@@ -207,3 +207,52 @@ func BenchmarkRedisStreams(b *testing.B) {
 		return queue.NewRedisStreams(c, ro)
 	})
 }
+
+// TestRedisStreamsPrunesExpiredConsumers checks that consumers silent past ConsumerExpiry with
+// nothing pending leave the group, and that one with pending entries stays.
+func TestRedisStreamsPrunesExpiredConsumers(t *testing.T) {
+	c, ro := redisBackend(t)
+	ctx := context.Background()
+	ro.ConsumerExpiry = 300 * time.Millisecond
+	ro.ClaimIdle = time.Hour // keep the pending entry where it is
+	stream := ro.Prefix + "{intake}"
+	if err := c.XGroupCreateMkStream(ctx, stream, "frontdesk", "0").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.XGroupCreateConsumer(ctx, stream, "frontdesk", "gone").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []any{"p", "x"}}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.XReadGroup(ctx, &redis.XReadGroupArgs{Group: "frontdesk", Consumer: "holding", Streams: []string{stream, ">"}}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(ro.ConsumerExpiry)
+	q := queue.NewRedisStreams(c, ro)
+	defer q.Close()
+	if err := q.Subscribe(ctx, "intake", func(context.Context, queue.Message) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		consumers, err := c.XInfoConsumers(ctx, stream, "frontdesk").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := map[string]bool{}
+		for _, x := range consumers {
+			names[x.Name] = true
+		}
+		if !names["gone"] {
+			if !names["holding"] {
+				t.Fatal("a consumer with a pending entry was removed")
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the expired consumer is still in the group: %v", names)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
