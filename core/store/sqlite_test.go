@@ -2,7 +2,10 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/frontdeskhq/frontdesk/core/store"
@@ -67,4 +70,54 @@ func TestSQLiteRefusesNewerSchema(t *testing.T) {
 		s.Close()
 		t.Fatal("opened a database whose schema is newer than the code")
 	}
+}
+
+// TestSQLiteTwoHandles writes through two handles on one file at once, as `frontdesk serve`
+// and a `frontdesk policy` command do: writers queue on the busy timeout instead of failing,
+// and MarkProcessed still has exactly one first caller per key.
+func TestSQLiteTwoHandles(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "frontdesk.db")
+	a := openSQLiteAt(t, path)
+	b := openSQLiteAt(t, path)
+	const keys, each = 50, 4
+	var firsts atomic.Int32
+	var wg sync.WaitGroup
+	for i := range each {
+		for _, s := range []*store.SQLStore{a, b} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k := range keys {
+					first, err := s.MarkProcessed(ctx, fmt.Sprintf("<%d@example.com>", k))
+					if err != nil {
+						t.Errorf("MarkProcessed: %v", err)
+						return
+					}
+					if first {
+						firsts.Add(1)
+					}
+				}
+				if _, err := s.CreateVersion(ctx, "p", fmt.Sprint(i), "ana"); err != nil {
+					t.Errorf("CreateVersion: %v", err)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	if firsts.Load() != keys {
+		t.Fatalf("%d first callers for %d keys", firsts.Load(), keys)
+	}
+	if vs, err := a.Versions(ctx, "p"); err != nil || len(vs) != 2*each {
+		t.Fatalf("%d versions (%v), want %d", len(vs), err, 2*each)
+	}
+}
+
+func openSQLiteAt(t *testing.T, path string) *store.SQLStore {
+	s, err := store.OpenSQLite(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
