@@ -3,8 +3,10 @@ package wasm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/frontdeskhq/frontdesk/core/policy"
@@ -133,5 +135,60 @@ func TestExamples(t *testing.T) {
 	_, err = ex.Execute(context.Background(), policy.ExecRequest{Node: "dup", Args: []policy.Arg{{Name: "amount", Value: 1.0}}})
 	if !errors.Is(err, ErrGuestFailed) || !strings.Contains(err.Error(), "no hydrations") {
 		t.Fatalf("hydrate without a run: got %v", err)
+	}
+}
+
+// TestParallelCalls shares a pool of two instances among 100 goroutines: every call gets its
+// own answer, none waits forever.
+func TestParallelCalls(t *testing.T) {
+	code := watModule(t, "decide")
+	h := newHost(t, Config{Modules: []ModuleConfig{{Name: "decide", Bytes: code, SHA256: sha(code), PoolSize: 2}}})
+	ex, _ := h.Executor("decide")
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for g := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 20 {
+				minutes := int64((g + i) % 10)
+				want := "keep"
+				if minutes <= 5 {
+					want = "waive"
+				}
+				res, err := ex.Execute(context.Background(), policy.ExecRequest{Args: feeArgs(9, minutes, false)})
+				if err != nil || res.Branch != want {
+					errs <- fmt.Errorf("minutes %d: got %q %v, want %q", minutes, res.Branch, err, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestClosedHost(t *testing.T) {
+	code := watModule(t, "decide")
+	h, err := New(context.Background(), Config{Modules: []ModuleConfig{{Name: "decide", Bytes: code, SHA256: sha(code), PoolSize: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, _ := h.Executor("decide")
+	if err := h.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ex.Execute(context.Background(), policy.ExecRequest{Args: feeArgs(1, 1, false)}); !errors.Is(err, ErrClosed) {
+		t.Fatalf("after Close: got %v, want ErrClosed", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	h2 := newHost(t, Config{Modules: []ModuleConfig{{Name: "decide", Bytes: code, SHA256: sha(code), PoolSize: 1}}})
+	ex2, _ := h2.Executor("decide")
+	if _, err := ex2.Execute(ctx, policy.ExecRequest{}); !errors.Is(err, ErrDeadline) {
+		t.Fatalf("canceled context: got %v, want ErrDeadline", err)
 	}
 }

@@ -2,6 +2,7 @@ package wasm
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/tetratelabs/wazero"
@@ -45,6 +46,9 @@ func (m *Module) Execute(ctx context.Context, req policy.ExecRequest) (policy.Ex
 
 // execute runs one call, appending its log lines to logs when logs is not nil.
 func (m *Module) execute(ctx context.Context, req policy.ExecRequest, logs *[]LogEntry) (policy.ExecResult, error) {
+	if err := ctx.Err(); err != nil {
+		return policy.ExecResult{}, m.wrap(req, fmt.Errorf("%w: %v", ErrDeadline, err))
+	}
 	in, err := m.pool.get(ctx)
 	if err != nil {
 		return policy.ExecResult{}, m.wrap(req, err)

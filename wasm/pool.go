@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,6 +19,7 @@ type Pool struct {
 	mu     sync.Mutex
 	all    map[*instance]struct{} // every live instance, idle or busy, for the watchdog
 	closed bool
+	done   atomic.Bool // closed, readable without the lock on the hot path
 	wg     sync.WaitGroup // replacements under way
 	stop   chan struct{}
 }
@@ -39,6 +41,9 @@ func newPool(ctx context.Context, m *Module, size int) (*Pool, error) {
 
 // get takes an idle instance, waiting for one while every instance is busy.
 func (p *Pool) get(ctx context.Context) (*instance, error) {
+	if p.done.Load() {
+		return nil, ErrClosed
+	}
 	select {
 	case in := <-p.idle:
 		return in, nil
@@ -56,6 +61,10 @@ func (p *Pool) get(ctx context.Context) (*instance, error) {
 
 // put returns an instance after a call, or retires it.
 func (p *Pool) put(in *instance) {
+	if p.done.Load() {
+		in.close(context.Background())
+		return
+	}
 	if in.broken || (p.m.maxCalls > 0 && in.calls >= p.m.maxCalls) {
 		p.retire(in)
 		return
@@ -133,6 +142,7 @@ func (p *Pool) close(ctx context.Context) {
 		return
 	}
 	p.closed = true
+	p.done.Store(true)
 	close(p.stop)
 	p.mu.Unlock()
 	p.wg.Wait()
