@@ -19,7 +19,7 @@ type Pool struct {
 	mu     sync.Mutex
 	all    map[*instance]struct{} // every live instance, idle or busy, for the watchdog
 	closed bool
-	done   atomic.Bool // closed, readable without the lock on the hot path
+	done   atomic.Bool    // closed, readable without the lock on the hot path
 	wg     sync.WaitGroup // replacements under way
 	stop   chan struct{}
 }
