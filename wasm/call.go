@@ -45,13 +45,35 @@ type call struct {
 	logBytes int
 	dropped  bool
 	stderr   []byte // the end of what the guest wrote to stderr, for trap messages
+
+	// names interns branch and variable names, which a module repeats on every call, so
+	// answering them allocates nothing; it holds at most maxNames.
+	names map[string]string
+}
+
+// maxNames bounds the interned names of one instance.
+const maxNames = 64
+
+// intern returns b as a string, from the instance's names when seen before.
+func (c *call) intern(b []byte) string {
+	if s, ok := c.names[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(c.names) < maxNames {
+		if c.names == nil {
+			c.names = make(map[string]string, 8)
+		}
+		c.names[s] = s
+	}
+	return s
 }
 
 // reset prepares the call for a request, reusing the value slice.
 func (c *call) reset(ctx context.Context, req policy.ExecRequest, deadline time.Time) error {
 	*c = call{
 		ctx: ctx, deadline: deadline, req: req, values: c.values[:0], limits: c.limits,
-		module: c.module, logger: c.logger, collect: c.collect, stderr: c.stderr[:0],
+		module: c.module, logger: c.logger, collect: c.collect, stderr: c.stderr[:0], names: c.names,
 	}
 	for _, a := range req.Args {
 		v, err := makeValue(a.Name, a.Value)
@@ -71,7 +93,10 @@ func (c *call) clear() {
 		c.values[i] = value{}
 	}
 	clear(c.stderr)
-	*c = call{values: c.values[:0], limits: c.limits, module: c.module, logger: c.logger, collect: c.collect, stderr: c.stderr[:0]}
+	*c = call{
+		values: c.values[:0], limits: c.limits, module: c.module, logger: c.logger,
+		collect: c.collect, stderr: c.stderr[:0], names: c.names,
+	}
 }
 
 // stderrTail returns the end of the guest's stderr, such as a Go panic message, for errors.
@@ -136,7 +161,7 @@ func (c *call) setVar(name []byte, v any, size int) {
 	if c.vars == nil {
 		c.vars = make(map[string]any, 4)
 	}
-	c.vars[string(name)] = v
+	c.vars[c.intern(name)] = v
 }
 
 // setVarJSON records a variable given as JSON text, which must be valid.

@@ -112,7 +112,7 @@ var hostFuncs = []hostFunc{
 		c := callOf(ctx)
 		b := read(c, m, s[0], s[1])
 		if c.spend(len(b)) {
-			c.branch = string(b)
+			c.branch = c.intern(b)
 		}
 	}, []api.ValueType{i32, i32}, nil},
 	{"set_var_f64", func(ctx context.Context, m api.Module, s []uint64) {

@@ -43,3 +43,16 @@ func TestMakeValue(t *testing.T) {
 		t.Error("a func was accepted")
 	}
 }
+
+func TestInternIsBounded(t *testing.T) {
+	var c call
+	for i := range 2 * maxNames {
+		name := []byte{byte(i), 'x'}
+		if got := c.intern(name); got != string(name) {
+			t.Fatalf("intern(%q) = %q", name, got)
+		}
+	}
+	if len(c.names) != maxNames {
+		t.Fatalf("%d names kept, want at most %d", len(c.names), maxNames)
+	}
+}
