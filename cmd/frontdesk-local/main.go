@@ -38,5 +38,5 @@ func main() {
 		os.Exit(1)
 	}
 	log.Info("local stack open", "db", *db)
-	plugin.Serve(plugin.Services{CRM: store, BackOffice: store, Messaging: store})
+	plugin.Serve(plugin.Services{CRM: store, BackOffice: store, Messaging: store, Hydrator: store})
 }

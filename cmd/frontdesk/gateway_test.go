@@ -50,7 +50,7 @@ func startGateway(t *testing.T) (base, db string) {
 	cfgText := `
 policies: { dir: ` + filepath.Join(root, "examples", "policies") + ` }
 intents:
-  keywords: { change_address: [address, moved], card_lost_stolen: [lost my card, stolen] }
+  keywords: { change_address: [address, moved], card_lost_stolen: [lost my card, stolen], cancellation_fee_dispute: [cancellation fee] }
 routing: { default_team: general-support, teams: { cards: [card_not_arrived] } }
 store: { path: ` + filepath.Join(dir, "frontdesk.db") + ` }
 plugins:
@@ -155,6 +155,22 @@ func TestChangeOfAddressEndToEnd(t *testing.T) {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("decision log lacks %q:\n%s", want, log.String())
 		}
+	}
+}
+
+// A fee dispute decided from the trip the back office holds, refunded only as a request
+// pending approval.
+func TestFeeDisputeEndToEnd(t *testing.T) {
+	base, db := startGateway(t)
+	r := lastReply(send(t, base, `{"conversation_id":"f1","text":"Why did you charge me a cancellation fee?","contact":{"customer_id":"C-1001"}}`))
+	if end, _ := r["end"].(map[string]any); end["resolution"] != "fee_waived" {
+		t.Fatalf("reply %v", r)
+	}
+	store, _ := local.Open(db)
+	defer store.Close()
+	changes, _ := store.Changes(context.Background(), 10)
+	if len(changes) != 1 || changes[0].Kind != "fee_refund" || changes[0].Status != "pending" || changes[0].Fields["trip_id"] != "T-5001" {
+		t.Fatalf("changes %+v", changes)
 	}
 }
 

@@ -87,7 +87,10 @@ func (s *Store) init(ctx context.Context) error {
 	if s.customerStmt, err = s.db.PrepareContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = ?`); err != nil {
 		return err
 	}
-	return s.seed(ctx)
+	if err := s.seed(ctx); err != nil {
+		return err
+	}
+	return s.seedRides(ctx)
 }
 
 // Ids are a prefix and the row's sequence number, so they read well in a demo and need no

@@ -69,3 +69,21 @@ CREATE TABLE IF NOT EXISTS outbox (
   idempotency_key TEXT UNIQUE,
   created         INTEGER NOT NULL
 );
+-- Back-office data the example policies hydrate through the Hydrator: rides and driver
+-- background checks.
+CREATE TABLE IF NOT EXISTS trips (
+  id                TEXT PRIMARY KEY,
+  customer_id       TEXT NOT NULL,
+  booked_at         INTEGER NOT NULL,
+  minutes_to_cancel INTEGER NOT NULL,
+  cancellation_fee  REAL NOT NULL,
+  driver_late       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS trips_customer ON trips(customer_id, booked_at);
+CREATE TABLE IF NOT EXISTS background_checks (
+  application_id TEXT PRIMARY KEY,
+  email          TEXT NOT NULL,
+  status         TEXT NOT NULL,
+  submitted_at   INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS background_checks_email ON background_checks(email);
