@@ -161,10 +161,16 @@ func (f *Featurizer) appendCharNgrams(idx []int32, h *hasher, pad []byte, tok st
 		}
 	}
 	starts[r] = len(word)
-	for n := f.cfg.CharMin; n <= f.cfg.CharMax; n++ {
-		// The whole padded word is hashed as a word already; skip the n-gram equal to it.
-		for s := 0; s+n <= r && n < r; s++ {
-			idx = append(idx, h.fold(h.addBytes(h.start('c'), word[starts[s]:starts[s+n]])))
+	// FNV is sequential, so the hash of each n-gram starting at s extends the one before it:
+	// one pass per start rather than one per n-gram.
+	for s := 0; s < r; s++ {
+		x := h.start('c')
+		for n := 1; n <= f.cfg.CharMax && s+n <= r; n++ {
+			x = h.addBytes(x, word[starts[s+n-1]:starts[s+n]])
+			// The whole padded word is hashed as a word already; skip the n-gram equal to it.
+			if n >= f.cfg.CharMin && n < r {
+				idx = append(idx, h.fold(x))
+			}
 		}
 	}
 	return idx

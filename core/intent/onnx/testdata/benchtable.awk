@@ -1,6 +1,6 @@
 # benchtable.awk prints the median of every metric of `go test -bench` output, one row per
 # benchmark: make bench-intent's table. Works with mawk (no asort).
-/^Benchmark/ {
+/^Benchmark/ && $2 ~ /^[0-9]+$/ {
 	name = $1
 	sub(/-[0-9]+$/, "", name)
 	if (!(name in seen)) { seen[name] = 1; order[++nnames] = name }
@@ -25,7 +25,8 @@ END {
 		nu = split(substr(units[name], 2), us, SUBSEP)
 		for (u = 1; u <= nu; u++) {
 			v = median(name SUBSEP us[u])
-			if (us[u] == "ns/op" && v >= 1000) line = line sprintf("  %.1f us/op", v / 1000)
+			if (us[u] == "ns/op" && v >= 1e9) line = line sprintf("  %.1f s/op", v / 1e9)
+			else if (us[u] == "ns/op" && v >= 1000) line = line sprintf("  %.1f us/op", v / 1000)
 			else line = line sprintf("  %.6g %s", v, us[u])
 		}
 		printf "%-40s%s\n", name, line
