@@ -129,8 +129,12 @@ func (s *valueSource) nowMillis() int64 { return s.now() }
 
 // Test runs a handler natively on Go values, the way a host would call it: data holds the
 // selected values by name (float64, int, int64, bool, string, maps and slices), hydrations
-// answer Hydrate, log lines go to stderr. Use it in the executor's own go test.
+// answer Hydrate, log lines go to stderr. A nil h runs the handler the package registered with
+// Handle in its init. Use it in the executor's own go test.
 func Test(h Handler, data, hydrations map[string]any) (Response, error) {
+	if h == nil {
+		h = handler
+	}
 	src := newValueSource(data)
 	src.fetch = func(name string) ([]byte, error) {
 		v, ok := hydrations[name]

@@ -36,6 +36,14 @@ func TestHandle(t *testing.T) {
 	}
 }
 
+// The handler init registered is the one the module runs.
+func TestRegistered(t *testing.T) {
+	res, err := executor.Test(nil, map[string]any{"fee": 3.0, "minutes_since_booking": 1, "driver_late": false}, nil)
+	if err != nil || res.Branch != "waive" {
+		t.Fatalf("got %+v %v", res, err)
+	}
+}
+
 func TestHandleBadInput(t *testing.T) {
 	_, err := executor.Test(handle, map[string]any{"fee": "7.5", "minutes_since_booking": 3, "driver_late": false}, nil)
 	if !errors.Is(err, executor.ErrType) {
