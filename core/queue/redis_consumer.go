@@ -39,6 +39,9 @@ func (q *RedisStreams) Subscribe(ctx context.Context, topic string, h Handler) e
 	if err := CheckTopic(topic); err != nil {
 		return err
 	}
+	if q.isClosed() {
+		return ErrClosed
+	}
 	stream := q.key(topic)
 	if err := q.ensureGroup(ctx, stream); err != nil {
 		return q.wrap("subscribe to "+topic, err)
@@ -151,7 +154,7 @@ func (s *redisSubscription) readLoop() {
 }
 
 // claim takes over up to free idle entries, using the free slots the caller holds; it
-// returns how many slots it used (the rest stay with the caller).
+// returns how many of them it used or gave back (the rest stay with the caller).
 func (s *redisSubscription) claim(free int) (int, error) {
 	msgs, next, err := s.q.c.XAutoClaim(s.loopCtx, &redis.XAutoClaimArgs{
 		Stream: s.stream, Group: s.q.o.Group, Consumer: s.consumer, MinIdle: s.q.o.ClaimIdle, Start: s.cursor, Count: int64(free),
@@ -169,7 +172,11 @@ func (s *redisSubscription) claim(free int) (int, error) {
 	for i, m := range msgs {
 		counts[i] = pipe.XPendingExt(s.loopCtx, &redis.XPendingExtArgs{Stream: s.stream, Group: s.q.o.Group, Start: m.ID, End: m.ID, Count: 1})
 	}
-	_, _ = pipe.Exec(s.loopCtx)
+	if _, err := pipe.Exec(s.loopCtx); err != nil && s.loopCtx.Err() != nil {
+		// Stopping: the entries stay pending under this consumer for another to take over.
+		s.releaseSlots(len(msgs))
+		return len(msgs), nil
+	}
 	for i, m := range msgs {
 		delivery := 0
 		if p, err := counts[i].Result(); err == nil && len(p) == 1 {
