@@ -8,10 +8,14 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 )
+
+// PostgresMaxConns is how many connections one instance opens to PostgreSQL at most.
+const PostgresMaxConns = 16
 
 // postgresMigrationLock is the advisory-lock key under which instances apply migrations.
 const postgresMigrationLock = 0x66726f6e74 // "front"
@@ -27,6 +31,11 @@ func OpenPostgres(ctx context.Context, url string) (*SQLStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store (postgres): %w", err)
 	}
+	// Bounded, so that many instances stay under the server's max_connections (100 by
+	// default); DB().SetMaxOpenConns changes it.
+	db.SetMaxOpenConns(PostgresMaxConns)
+	db.SetMaxIdleConns(PostgresMaxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store (postgres): connect: %w", err)
