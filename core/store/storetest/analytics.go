@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -92,6 +93,36 @@ var runTests = []test{
 	{"NodeHits", testNodeHits},
 	{"OutcomeCounts", testOutcomeCounts},
 	{"Idempotent", testRunIdempotent},
+	{"ConcurrentWriters", testRunsConcurrentWriters},
+}
+
+// testRunsConcurrentWriters records the same runs from many writers at once, as instances
+// retrying after a crash do: each run counts once.
+func testRunsConcurrentWriters(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const writers, runs = 6, 40
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range runs {
+				r := store.Run{ID: fmt.Sprintf("run-%d", (i+w)%runs), Policy: "p", Version: 1, Path: []string{"a", "b"}, Outcome: "done"}
+				if err := s.RecordRun(ctx, r); err != nil {
+					t.Errorf("RecordRun: %v", err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	got := must(s.OutcomeCounts(ctx, "p", store.RunFilter{}))(t)
+	if len(got) != 1 || got[0].Runs != runs {
+		t.Fatalf("OutcomeCounts = %+v, want %d runs", got, runs)
+	}
+	if hits := must(s.NodeHits(ctx, "p", store.RunFilter{}))(t); hits["a"] != runs || hits["b"] != runs {
+		t.Fatalf("NodeHits = %v, want %d each", hits, runs)
+	}
 }
 
 func score(n int) *int { return &n }
