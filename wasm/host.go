@@ -18,11 +18,11 @@ import (
 	"github.com/frontdeskhq/frontdesk/core/policy"
 )
 
-// Host runs the executors of one configuration: one wazero runtime, every module compiled
-// once at load, a pool of instances per module and a watchdog for deadlines. It is a
+// Host runs the executors of one configuration: every module compiled once at load (see
+// engine), a pool of instances per module and a watchdog for deadlines. It is a
 // policy.Executors.
 type Host struct {
-	runtime  wazero.Runtime
+	engine   *engine
 	cache    wazero.CompilationCache
 	modules  map[string]*Module
 	stop     chan struct{}
@@ -47,25 +47,22 @@ func New(ctx context.Context, cfg Config) (*Host, error) {
 		maxPages = max(maxPages, mc.Limits.withDefaults().MemoryPages)
 	}
 	h := &Host{modules: make(map[string]*Module, len(cfg.Modules)), stop: make(chan struct{})}
-	rc := wazero.NewRuntimeConfig().
-		WithCloseOnContextDone(!cfg.uninterruptible).
-		WithMemoryLimitPages(maxPages)
 	if cfg.CacheDir != "" {
 		cache, err := wazero.NewCompilationCacheWithDir(cfg.CacheDir)
 		if err != nil {
 			return nil, fmt.Errorf("wasm: compilation cache %s: %w", cfg.CacheDir, err)
 		}
 		h.cache = cache
-		rc = rc.WithCompilationCache(cache)
 	}
-	h.runtime = wazero.NewRuntimeWithConfig(ctx, rc)
-	provided, err := instantiateImports(ctx, h.runtime)
+	e, err := newEngine(ctx, maxPages, h.cache)
 	if err != nil {
 		h.Close(ctx)
 		return nil, err
 	}
+	e.uninterruptible = cfg.uninterruptible
+	h.engine = e
 	for _, mc := range cfg.Modules {
-		m, err := loadModule(ctx, h.runtime, provided, mc, cfg)
+		m, err := loadModule(ctx, e, mc, cfg)
 		if err != nil {
 			h.Close(ctx)
 			return nil, err
@@ -103,7 +100,7 @@ func instantiateImports(ctx context.Context, r wazero.Runtime) (map[string]map[s
 }
 
 // loadModule reads, checks, compiles and instantiates one module.
-func loadModule(ctx context.Context, r wazero.Runtime, provided map[string]map[string]bool, mc ModuleConfig, cfg Config) (*Module, error) {
+func loadModule(ctx context.Context, e *engine, mc ModuleConfig, cfg Config) (*Module, error) {
 	code := mc.Bytes
 	if code == nil {
 		b, err := os.ReadFile(mc.Path)
@@ -117,34 +114,13 @@ func loadModule(ctx context.Context, r wazero.Runtime, provided map[string]map[s
 	if !strings.EqualFold(got, strings.TrimPrefix(mc.SHA256, "sha256:")) {
 		return nil, fmt.Errorf("%w: module %q (%s): pinned %s, file has %s", ErrChecksum, mc.Name, mc.Path, mc.SHA256, got)
 	}
-	m, err := compileModule(ctx, r, provided, mc.Name, code, mc.Mode, mc.Limits)
+	m, err := e.compile(ctx, mc.Name, code, mc.Mode, mc.Limits)
 	if err != nil {
 		return nil, fmt.Errorf("wasm: module %q (%s): %w", mc.Name, mc.Path, err)
 	}
 	m.sha256, m.maxCalls, m.logger = got, mc.MaxCalls, cfg.Logger
 	if m.pool, err = newPool(ctx, m, mc.poolSize()); err != nil {
 		return nil, fmt.Errorf("wasm: module %q (%s): %w", mc.Name, mc.Path, err)
-	}
-	return m, nil
-}
-
-// compileModule compiles a module and checks it against ABI v1 and its limits; the pool is
-// left to the caller.
-func compileModule(ctx context.Context, r wazero.Runtime, provided map[string]map[string]bool, name string, code []byte, mode Mode, limits Limits) (*Module, error) {
-	compiled, err := r.CompileModule(ctx, code)
-	if err != nil {
-		return nil, fmt.Errorf("compile: %w", err)
-	}
-	abi, err := inspectABI(compiled, provided)
-	if err != nil {
-		return nil, err
-	}
-	m := &Module{name: name, runtime: r, compiled: compiled, abi: abi, limits: limits.withDefaults()}
-	if m.mode, err = abi.modeFor(mode); err != nil {
-		return nil, err
-	}
-	if mem := compiled.ExportedMemories()[exportMemory]; mem.Min() > m.limits.MemoryPages {
-		return nil, fmt.Errorf("%w: the module starts with %d pages, the cap is %d", ErrMemoryLimit, mem.Min(), m.limits.MemoryPages)
 	}
 	return m, nil
 }
@@ -203,8 +179,8 @@ func (h *Host) Close(ctx context.Context) error {
 		for _, m := range h.modules {
 			m.pool.close(ctx)
 		}
-		if h.runtime != nil {
-			err = h.runtime.Close(ctx)
+		if h.engine != nil {
+			err = h.engine.close(ctx)
 		}
 		if h.cache != nil {
 			if cerr := h.cache.Close(ctx); err == nil {

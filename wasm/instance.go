@@ -30,11 +30,12 @@ type instance struct {
 	broken              bool // must not serve again: it trapped, ran over or exited
 
 	// Read by the watchdog while a call runs.
-	mu       sync.Mutex
-	deadline time.Time // zero when idle
-	caller   context.Context
-	kill     chan struct{}
-	killed   atomic.Bool
+	mu        sync.Mutex
+	deadline  time.Time // zero when idle
+	caller    context.Context
+	kill      chan struct{}
+	killed    atomic.Bool
+	interrupt api.MutableGlobal // set to 1 stops an instrumented module (see instrument)
 }
 
 // instanceContext is the context every guest call of one instance runs under. It is made
@@ -110,6 +111,9 @@ func (m *Module) newInstance(ctx context.Context) (in *instance, err error) {
 			_ = mod.Close(ctx)
 			return nil, fmt.Errorf("%s: %w", exportInit, m.classify(in, err))
 		}
+	}
+	if m.interruptible {
+		in.interrupt, _ = mod.ExportedGlobal(interruptGlobal).(api.MutableGlobal)
 	}
 	in.run = mod.ExportedFunction(exportRun)
 	in.alloc = mod.ExportedFunction(exportAlloc)
@@ -226,7 +230,11 @@ func (in *instance) expire(now time.Time) bool {
 		return false
 	}
 	in.killed.Store(true)
-	close(in.kill)
+	if in.interrupt != nil {
+		in.interrupt.Set(1)
+	} else {
+		close(in.kill)
+	}
 	return true
 }
 

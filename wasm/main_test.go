@@ -118,6 +118,16 @@ func watModule(t testing.TB, name string) []byte {
 	return b
 }
 
+// readFile reads a file or fails the test.
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // pinned returns a module config for a file with its sha256 pin.
 func pinned(t testing.TB, name, path string) ModuleConfig {
 	t.Helper()

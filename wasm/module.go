@@ -17,12 +17,14 @@ type Module struct {
 	runtime  wazero.Runtime
 	compiled wazero.CompiledModule
 	abi      abiInfo
-	mode     Mode
-	limits   Limits
-	maxCalls int
-	logger   *slog.Logger
-	collect  bool // keep log lines for a Report instead of logging them
-	pool     *Pool
+	// interruptible modules were instrumented: the watchdog stops them through a global.
+	interruptible bool
+	mode          Mode
+	limits        Limits
+	maxCalls      int
+	logger        *slog.Logger
+	collect       bool // keep log lines for a Report instead of logging them
+	pool          *Pool
 }
 
 // Name returns the name policies use for the executor.

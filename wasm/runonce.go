@@ -44,18 +44,13 @@ func RunOnce(ctx context.Context, code []byte, input []byte, opts RunOptions) (R
 		return Report{}, err
 	}
 	limits := opts.Limits.withDefaults()
-	rc := wazero.NewRuntimeConfig().WithCloseOnContextDone(true).WithMemoryLimitPages(max(limits.MemoryPages, DefaultMemoryPages))
-	if opts.Cache != nil {
-		rc = rc.WithCompilationCache(opts.Cache)
-	}
-	r := wazero.NewRuntimeWithConfig(ctx, rc)
-	defer r.Close(context.Background())
-	provided, err := instantiateImports(ctx, r)
+	e, err := newEngine(ctx, max(limits.MemoryPages, DefaultMemoryPages), opts.Cache)
 	if err != nil {
 		return Report{}, err
 	}
+	defer e.close(context.Background())
 	start := time.Now()
-	m, err := compileModule(ctx, r, provided, "playground", code, opts.Mode, limits)
+	m, err := e.compile(ctx, "playground", code, opts.Mode, limits)
 	if err != nil {
 		return Report{}, fmt.Errorf("wasm: %w", err)
 	}
