@@ -37,6 +37,7 @@ func newRootCmd() *cobra.Command {
 		newEvalCmd(),
 		newClassifyCmd(),
 		newLocalCmd(),
+		newStateCmd(),
 	)
 	return root
 }
