@@ -44,6 +44,9 @@ type RedisOptions struct {
 	Logger *slog.Logger
 }
 
+// minInterval is the shortest claim interval and touch period the options allow.
+const minInterval = 10 * time.Millisecond
+
 func (o RedisOptions) withDefaults() RedisOptions {
 	o.Options = o.Options.WithDefaults()
 	if o.Prefix == "" {
@@ -62,6 +65,9 @@ func (o RedisOptions) withDefaults() RedisOptions {
 	if o.ClaimInterval <= 0 {
 		o.ClaimInterval = o.ClaimIdle / 4
 	}
+	// Reads block for at most ClaimInterval, and a zero BLOCK would wait forever.
+	o.ClaimInterval = max(o.ClaimInterval, minInterval)
+	o.ClaimIdle = max(o.ClaimIdle, 3*minInterval)
 	if o.Block <= 0 {
 		o.Block = time.Second
 	}

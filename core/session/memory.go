@@ -45,8 +45,11 @@ func (e memoryEntry) expired(now time.Time) bool {
 func NewMemory() *Memory { return NewMemoryWithSweep(DefaultSweepInterval) }
 
 // NewMemoryWithSweep returns an in-process store that sweeps expired keys at the given
-// interval. Close stops the sweeper.
+// interval (DefaultSweepInterval when not positive). Close stops the sweeper.
 func NewMemoryWithSweep(interval time.Duration) *Memory {
+	if interval <= 0 {
+		interval = DefaultSweepInterval
+	}
 	m := &Memory{seed: maphash.MakeSeed(), stop: make(chan struct{}), done: make(chan struct{})}
 	for i := range m.shards {
 		m.shards[i].entries = make(map[string]memoryEntry)

@@ -33,3 +33,11 @@ func TestMemorySweepsExpiredKeys(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestMemoryNonPositiveSweep(t *testing.T) {
+	m := session.NewMemoryWithSweep(0) // a zero interval would make the ticker panic
+	defer m.Close()
+	if err := m.Put(context.Background(), "k", []byte("v"), 0); err != nil {
+		t.Fatal(err)
+	}
+}
