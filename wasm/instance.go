@@ -150,6 +150,11 @@ func (in *instance) exec(ctx context.Context, m *Module, req policy.ExecRequest,
 		out, err = in.execJSON(m, req)
 	}
 	in.unwatch()
+	if in.killed.Load() {
+		// The watchdog may fire just as a call ends; the instance is then stopped for good
+		// (its interrupt global set, or its context done), so it must not serve again.
+		in.broken = true
+	}
 	if err != nil {
 		in.broken = true
 		return policy.ExecResult{}, m.classify(in, err)
