@@ -22,8 +22,8 @@ const (
 	ManifestVersion = 1
 )
 
-// ONNX graph interface: inputs are padded [batch, features] tensors, output the calibrated
-// probabilities [batch, classes].
+// ONNX graph interface: indices [batch, features] (int32) and weights [batch, 1, features]
+// (float), padded with weight 0; output the calibrated probabilities [batch, 1, classes].
 const (
 	InputIndices = "indices"
 	InputWeights = "weights"

@@ -33,17 +33,16 @@ func (s *scratch) tensors(width, classes int) (*tensorSet, error) {
 	if len(s.byWidth) >= maxShapes {
 		s.destroy()
 	}
-	shape := ort.NewShape(1, int64(width))
-	idx, err := ort.NewTensor(shape, make([]int32, width))
+	idx, err := ort.NewTensor(ort.NewShape(1, int64(width)), make([]int32, width))
 	if err != nil {
 		return nil, err
 	}
-	wts, err := ort.NewTensor(shape, make([]float32, width))
+	wts, err := ort.NewTensor(ort.NewShape(1, 1, int64(width)), make([]float32, width))
 	if err != nil {
 		idx.Destroy()
 		return nil, err
 	}
-	probs, err := ort.NewTensor(ort.NewShape(1, int64(classes)), make([]float32, classes))
+	probs, err := ort.NewTensor(ort.NewShape(1, 1, int64(classes)), make([]float32, classes))
 	if err != nil {
 		idx.Destroy()
 		wts.Destroy()
