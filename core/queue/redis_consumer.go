@@ -28,8 +28,10 @@ type redisSubscription struct {
 	loopCtx  context.Context // cancelled by Subscribe's context or Close
 	slots    chan struct{}   // one per handler allowed to run
 
-	mu       sync.Mutex
-	inflight map[string]struct{}
+	mu sync.Mutex
+	// owned holds the entries this subscription handles or waits to retry: it touches them
+	// so no other consumer takes them, and never dispatches one twice.
+	owned map[string]struct{}
 
 	cursor string // where the next XAUTOCLAIM scan starts; read loop only
 }
@@ -57,7 +59,7 @@ func (q *RedisStreams) Subscribe(ctx context.Context, topic string, h Handler) e
 		q: q, topic: topic, stream: stream, h: h, ctx: ctx, loopCtx: loopCtx,
 		consumer: q.o.Consumer + "-" + strconv.FormatUint(q.subs.Add(1), 10),
 		slots:    make(chan struct{}, q.o.Concurrency),
-		inflight: make(map[string]struct{}),
+		owned:    make(map[string]struct{}),
 		cursor:   "0-0",
 	}
 	q.loops.Add(2)
@@ -148,6 +150,7 @@ func (s *redisSubscription) readLoop() {
 		}
 		s.releaseSlots(n - len(msgs))
 		for _, m := range msgs {
+			s.own(m.ID)
 			s.dispatch(m, 1)
 		}
 	}
@@ -178,6 +181,11 @@ func (s *redisSubscription) claim(free int) (int, error) {
 		return len(msgs), nil
 	}
 	for i, m := range msgs {
+		if !s.own(m.ID) {
+			// Ours already, waiting for its retry: a touch came late on a loaded machine.
+			<-s.slots
+			continue
+		}
 		delivery := 0
 		if p, err := counts[i].Result(); err == nil && len(p) == 1 {
 			delivery = int(p[0].RetryCount)
@@ -224,8 +232,8 @@ func (s *redisSubscription) touchLoop() {
 		case <-t.C:
 		}
 		s.mu.Lock()
-		ids := make([]string, 0, len(s.inflight))
-		for id := range s.inflight {
+		ids := make([]string, 0, len(s.owned))
+		for id := range s.owned {
 			ids = append(ids, id)
 		}
 		s.mu.Unlock()
@@ -240,18 +248,29 @@ func (s *redisSubscription) touchLoop() {
 	}
 }
 
-// dispatch runs the handler for an entry in a slot the caller took.
-func (s *redisSubscription) dispatch(m redis.XMessage, delivery int) {
+// own marks an entry as this subscription's; it reports false when it already was.
+func (s *redisSubscription) own(id string) bool {
 	s.mu.Lock()
-	s.inflight[m.ID] = struct{}{}
+	defer s.mu.Unlock()
+	if _, ok := s.owned[id]; ok {
+		return false
+	}
+	s.owned[id] = struct{}{}
+	return true
+}
+
+func (s *redisSubscription) disown(id string) {
+	s.mu.Lock()
+	delete(s.owned, id)
 	s.mu.Unlock()
+}
+
+// dispatch runs the handler for an entry the subscription owns, in a slot the caller took.
+func (s *redisSubscription) dispatch(m redis.XMessage, delivery int) {
 	s.q.handlers.Add(1)
 	go func() {
 		defer s.q.handlers.Done()
 		err := Run(s.ctx, s.h, s.message(m, delivery))
-		s.mu.Lock()
-		delete(s.inflight, m.ID)
-		s.mu.Unlock()
 		<-s.slots
 		s.settle(m, delivery, err)
 	}()
@@ -291,6 +310,7 @@ func (s *redisSubscription) settle(m redis.XMessage, delivery int, err error) {
 			// The entry stays pending and is delivered again: at least once.
 			s.q.o.Logger.Warn("queue: ack failed", "topic", s.topic, "id", m.ID, "err", err)
 		}
+		s.disown(m.ID)
 	case delivery >= s.q.o.MaxDeliveries:
 		s.deadLetter(m, delivery, err)
 	default:
@@ -298,13 +318,14 @@ func (s *redisSubscription) settle(m redis.XMessage, delivery int, err error) {
 	}
 }
 
-// retryAfter delivers the entry to this consumer again after the backoff. The XCLAIM asks for
-// the backoff as minimum idle time, so an entry another consumer took meanwhile is left to it.
+// retryAfter delivers the entry to this consumer again after the backoff. The entry stays
+// owned meanwhile, so touches keep other consumers off it; the XCLAIM counts the delivery.
 func (s *redisSubscription) retryAfter(id string, delivery int, backoff time.Duration) {
 	q := s.q
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
+		s.disown(id)
 		return // stays pending; another instance takes it over
 	}
 	q.handlers.Add(1)
@@ -317,12 +338,16 @@ func (s *redisSubscription) retryAfter(id string, delivery int, backoff time.Dur
 		select {
 		case s.slots <- struct{}{}:
 		case <-s.loopCtx.Done():
+			s.disown(id)
 			return
 		}
 		msgs, err := q.c.XClaim(s.loopCtx, &redis.XClaimArgs{
-			Stream: s.stream, Group: q.o.Group, Consumer: s.consumer, MinIdle: backoff, Messages: []string{id},
+			Stream: s.stream, Group: q.o.Group, Consumer: s.consumer, Messages: []string{id},
 		}).Result()
 		if err != nil || len(msgs) == 0 {
+			// Gone (redriven, deleted) or Redis unreachable: pending entries come back
+			// through XAUTOCLAIM.
+			s.disown(id)
 			<-s.slots
 			if err != nil && s.loopCtx.Err() == nil {
 				q.o.Logger.Warn("queue: retry claim failed", "topic", s.topic, "id", id, "err", err)
@@ -334,26 +359,25 @@ func (s *redisSubscription) retryAfter(id string, delivery int, backoff time.Dur
 	q.timers[t] = struct{}{}
 }
 
-// deadLetter moves the entry to the dead-letter stream and acknowledges it, in one
-// transaction, so it is neither lost nor left behind.
+// deadLetterScript acknowledges the entry and, only if this call acknowledged it, moves it to
+// the dead-letter stream: a message is dead-lettered once, even by racing consumers.
+var deadLetterScript = redis.NewScript(fmt.Sprintf(`
+if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then
+	return 0
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', '%s', ARGV[4], '%s', ARGV[2], '%s', ARGV[5], '%s', ARGV[6], '%s', ARGV[7])
+redis.call('XDEL', KEYS[1], ARGV[2])
+return 1
+`, payloadField, DeadLetterID, DeadLetterTopic, DeadLetterDeliveries, DeadLetterError))
+
+// deadLetter moves the entry to the dead-letter stream and acknowledges it, atomically, so it
+// is neither lost nor left behind.
 func (s *redisSubscription) deadLetter(m redis.XMessage, deliveries int, cause error) {
+	defer s.disown(m.ID)
 	ctx, cancel := context.WithTimeout(context.Background(), settleTimeout)
 	defer cancel()
-	_, err := s.q.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.XAdd(ctx, &redis.XAddArgs{
-			Stream: s.q.key(DeadTopic(s.topic)), MaxLen: int64(s.q.o.MaxLen), Approx: true,
-			Values: []any{
-				payloadField, m.Values[payloadField],
-				DeadLetterID, m.ID,
-				DeadLetterTopic, s.topic,
-				DeadLetterDeliveries, strconv.Itoa(deliveries),
-				DeadLetterError, cause.Error(),
-			},
-		})
-		p.XAck(ctx, s.stream, s.q.o.Group, m.ID)
-		p.XDel(ctx, s.stream, m.ID)
-		return nil
-	})
+	err := deadLetterScript.Run(ctx, s.q.c, []string{s.stream, s.q.key(DeadTopic(s.topic))},
+		s.q.o.Group, m.ID, s.q.o.MaxLen, m.Values[payloadField], s.topic, deliveries, cause.Error()).Err()
 	if err != nil {
 		s.q.o.Logger.Warn("queue: dead-lettering failed", "topic", s.topic, "id", m.ID, "err", fmt.Errorf("%w (after %v)", err, cause))
 	}

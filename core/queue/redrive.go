@@ -9,7 +9,7 @@ import (
 
 // Redrive moves up to limit dead letters of the topic, oldest first, back onto the topic as
 // new messages (delivery counts start again), and returns how many it moved. Each move is one
-// transaction, so a message is never on both streams nor on neither. Run it once the cause of
+// script, so a message is never on both streams nor on neither, nor moved twice. Run it once the cause of
 // the failures is fixed.
 func (q *RedisStreams) Redrive(ctx context.Context, topic string, limit int) (int, error) {
 	if err := CheckTopic(topic); err != nil {
@@ -26,15 +26,23 @@ func (q *RedisStreams) Redrive(ctx context.Context, topic string, limit int) (in
 	if err != nil {
 		return 0, q.wrap("redrive "+topic, err)
 	}
-	for i, e := range entries {
-		_, err := q.c.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			p.XAdd(ctx, &redis.XAddArgs{Stream: stream, Values: []any{payloadField, e.Values[payloadField]}})
-			p.XDel(ctx, dead, e.ID)
-			return nil
-		})
+	moved := 0
+	for _, e := range entries {
+		n, err := redriveScript.Run(ctx, q.c, []string{dead, stream}, e.ID, e.Values[payloadField]).Int()
 		if err != nil {
-			return i, q.wrap("redrive "+topic, err)
+			return moved, q.wrap("redrive "+topic, err)
 		}
+		moved += n
 	}
-	return len(entries), nil
+	return moved, nil
 }
+
+// redriveScript moves one dead letter back only if this call removed it, so that two redrives
+// running at once do not publish it twice.
+var redriveScript = redis.NewScript(`
+if redis.call('XDEL', KEYS[1], ARGV[1]) == 0 then
+	return 0
+end
+redis.call('XADD', KEYS[2], '*', '` + payloadField + `', ARGV[2])
+return 1
+`)
