@@ -87,9 +87,10 @@ type Config struct {
 	// stopped at most this long after its deadline. Zero means 5 ms.
 	WatchInterval time.Duration
 
-	// uninterruptible drops wazero's termination checks, so a call past its deadline cannot be
-	// stopped. Only BenchmarkExecutorDecide sets it, to measure what the checks cost.
-	uninterruptible bool
+	// checkedOnly runs every module under wazero's WithCloseOnContextDone, as if none could
+	// be instrumented. Only BenchmarkExecutorDecide sets it, to compare the two ways to stop
+	// a call.
+	checkedOnly bool
 }
 
 // poolSize returns the configured pool size or the default.

@@ -17,8 +17,8 @@ type engine struct {
 	fast     wazero.Runtime
 	checked  wazero.Runtime
 	provided map[string]map[string]bool
-	// uninterruptible compiles modules as they are into the fast runtime (benchmarks only).
-	uninterruptible bool
+	// checkedOnly compiles every module as it is into the checked runtime (benchmarks only).
+	checkedOnly bool
 }
 
 // newEngine starts the fast runtime with the host module and WASI.
@@ -41,18 +41,16 @@ func newEngine(ctx context.Context, memoryPages uint32, cache wazero.Compilation
 // the caller.
 func (e *engine) compile(ctx context.Context, name string, code []byte, mode Mode, limits Limits) (*Module, error) {
 	r, interruptible := e.fast, false
-	if !e.uninterruptible {
-		instrumented, err := instrument(code)
-		switch {
-		case err == nil:
-			code, interruptible = instrumented, true
-		case errors.Is(err, errNotInstrumentable):
-			if r, err = e.checkedRuntime(ctx); err != nil {
-				return nil, err
-			}
-		default:
+	instrumented, err := instrument(code)
+	switch {
+	case err == nil && !e.checkedOnly:
+		code, interruptible = instrumented, true
+	case err == nil || errors.Is(err, errNotInstrumentable):
+		if r, err = e.checkedRuntime(ctx); err != nil {
 			return nil, err
 		}
+	default:
+		return nil, err
 	}
 	compiled, err := r.CompileModule(ctx, code)
 	if err != nil {

@@ -59,7 +59,7 @@ func New(ctx context.Context, cfg Config) (*Host, error) {
 		h.Close(ctx)
 		return nil, err
 	}
-	e.uninterruptible = cfg.uninterruptible
+	e.checkedOnly = cfg.checkedOnly
 	h.engine = e
 	for _, mc := range cfg.Modules {
 		m, err := loadModule(ctx, e, mc, cfg)
