@@ -54,7 +54,7 @@ PROTOC_GEN_GO_VERSION := v1.36.12
 onnxruntime: $(ORT_LIB)
 
 $(ORT_LIB):
-	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y npm"; exit 1; }
+	@command -v npm >/dev/null || apt-get install -y npm || { echo "npm is missing: apt-get install -y npm"; exit 1; }
 	@mkdir -p $(BUILD)/onnxruntime/tmp
 	cd $(BUILD)/onnxruntime/tmp && npm pack --silent onnxruntime-node@$(ORT_VERSION) >/dev/null
 	tar -xzf $(BUILD)/onnxruntime/tmp/onnxruntime-node-$(ORT_VERSION).tgz -C $(BUILD)/onnxruntime/tmp \
