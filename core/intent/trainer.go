@@ -123,8 +123,7 @@ func (c TrainConfig) validate() error {
 	return nil
 }
 
-// Trained is the result of training: the weights, the manifest describing them, and the
-// validation examples' predictions for reports.
+// Trained is the result of training: the weights and the manifest describing them.
 type Trained struct {
 	Weights  *Weights
 	Manifest Manifest
@@ -173,20 +172,7 @@ func Train(ctx context.Context, ds *Dataset, cfg TrainConfig) (*Trained, error) 
 	if i, ok := classOf[cfg.OOSLabel]; ok && cfg.OOSLabel != "" {
 		oos = i
 	}
-	valLogits := w.allLogits(val)
-	w.Temperature = fitTemperature(valLogits, val, len(labels))
-	valProbs := make([][]float32, len(val))
-	for i, z := range valLogits {
-		valProbs[i] = slices.Clone(z)
-		softmax(valProbs[i], w.Temperature)
-	}
-	threshold := chooseThreshold(valProbs, val, oos, cfg.MaxInScopeLoss)
-	dec := Decider{Labels: labels, OOSLabel: cfg.OOSLabel, Threshold: threshold, TopK: defaultTopK}
-	var results []Result
-	for i, p := range valProbs {
-		results = append(results, Result{Text: valEx[i].Text, Label: outcomeLabel(valEx[i].Label, cfg.OOSLabel), Prediction: dec.Decide(p)})
-	}
-	metrics := Evaluate(results)
+	threshold, metrics := calibrate(w, val, valEx, labels, oos, cfg)
 
 	if cfg.Refit {
 		// The figures above describe the first model; the refit one learns from 1/(1-f) times
@@ -208,7 +194,7 @@ func Train(ctx context.Context, ds *Dataset, cfg TrainConfig) (*Trained, error) 
 		Version:     ManifestVersion,
 		Created:     time.Now().UTC().Truncate(time.Second),
 		Labels:      labels,
-		OOSLabel:    dec.OOSLabel,
+		OOSLabel:    cfg.OOSLabel,
 		Threshold:   threshold,
 		Temperature: float64(w.Temperature),
 		TopK:        defaultTopK,
@@ -227,6 +213,25 @@ func Train(ctx context.Context, ds *Dataset, cfg TrainConfig) (*Trained, error) 
 }
 
 const defaultTopK = 3
+
+// calibrate fits w's temperature and the out-of-scope threshold on the validation samples, and
+// returns the threshold with the metrics of the calibrated model there.
+func calibrate(w *Weights, val []sample, valEx []Example, labels []string, oos int, cfg TrainConfig) (float64, Metrics) {
+	logits := w.allLogits(val)
+	w.Temperature = fitTemperature(logits, val, len(labels))
+	probs := make([][]float32, len(val))
+	for i, z := range logits {
+		probs[i] = slices.Clone(z)
+		softmax(probs[i], w.Temperature)
+	}
+	threshold := chooseThreshold(probs, val, oos, cfg.MaxInScopeLoss)
+	dec := Decider{Labels: labels, OOSLabel: cfg.OOSLabel, Threshold: threshold, TopK: defaultTopK}
+	results := make([]Result, len(val))
+	for i, p := range probs {
+		results[i] = Result{Text: valEx[i].Text, Label: outcomeLabel(valEx[i].Label, cfg.OOSLabel), Prediction: dec.Decide(p)}
+	}
+	return threshold, Evaluate(results)
+}
 
 // outcomeLabel maps a gold label to what a correct prediction says: out-of-scope examples
 // are correctly classified as Unknown.
