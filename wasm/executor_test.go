@@ -87,6 +87,9 @@ func TestExamples(t *testing.T) {
 		pinned(t, "recent_duplicate_charge", goExecutor(t, "recent_duplicate_charge")),
 		pinned(t, "late_arrival_credit", asExecutor(t, "late_arrival_credit")),
 	}
+	asJSON := mods[1]
+	asJSON.Name, asJSON.Mode = "recent_duplicate_charge_json", ModeJSON
+	mods = append(mods, asJSON)
 	for i := range mods {
 		mods[i].PoolSize = 1
 	}
@@ -103,6 +106,8 @@ func TestExamples(t *testing.T) {
 			{Name: "reported_lat", Value: 52.37942}, {Name: "reported_lon", Value: 4.89871},
 		}, "inside", map[string]any{"distance_m": 113.8}},
 		{"recent_duplicate_charge", []policy.Arg{{Name: "amount", Value: 23.4}},
+			"duplicate", map[string]any{"duplicate_ids": []any{"ch_1", "ch_2"}, "matches": int64(2)}},
+		{"recent_duplicate_charge_json", []policy.Arg{{Name: "amount", Value: 23.4}},
 			"duplicate", map[string]any{"duplicate_ids": []any{"ch_1", "ch_2"}, "matches": int64(2)}},
 		{"late_arrival_credit", []policy.Arg{{Name: "fare", Value: 23.4}, {Name: "minutes_late", Value: int64(12)}},
 			"credit", map[string]any{"credit": 4.68, "percent": int64(20)}},
@@ -121,8 +126,8 @@ func TestExamples(t *testing.T) {
 			t.Fatalf("%s: got %q %#v, want %q %#v", tc.executor, res.Branch, res.Vars, tc.branch, tc.vars)
 		}
 	}
-	if hydrations != 1 {
-		t.Fatalf("hydrate called %d times, want once", hydrations)
+	if hydrations != 2 { // once by each way in
+		t.Fatalf("hydrate called %d times, want twice", hydrations)
 	}
 
 	// A missing argument fails the node with the executor's message, and the next call works.
