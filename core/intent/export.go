@@ -81,14 +81,6 @@ func halfTensor(name string, data []float32, dims ...int64) *onnxpb.TensorProto 
 	return &onnxpb.TensorProto{Name: proto.String(name), Dims: dims, DataType: proto.Int32(int32(onnxpb.TensorProto_FLOAT16)), RawData: raw}
 }
 
-func int64Tensor(name string, data []int64, dims ...int64) *onnxpb.TensorProto {
-	raw := make([]byte, 8*len(data))
-	for i, v := range data {
-		binary.LittleEndian.PutUint64(raw[8*i:], uint64(v))
-	}
-	return &onnxpb.TensorProto{Name: proto.String(name), Dims: dims, DataType: proto.Int32(int32(onnxpb.TensorProto_INT64)), RawData: raw}
-}
-
 func node(op string, inputs []string, output string, attrs ...*onnxpb.AttributeProto) *onnxpb.NodeProto {
 	return &onnxpb.NodeProto{Name: proto.String(output), OpType: proto.String(op), Input: inputs, Output: []string{output}, Attribute: attrs}
 }
