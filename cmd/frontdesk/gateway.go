@@ -66,13 +66,8 @@ func buildGateway(ctx context.Context, cfg *config.Config, log *slog.Logger) (g 
 			g = nil
 		}
 	}()
-	g.sessions = session.NewMemory()
-	g.closers = append(g.closers, g.sessions.Close)
-	if cfg.Store.Path != "" {
-		if g.store, err = store.OpenSQLite(ctx, cfg.Store.Path); err != nil {
-			return nil, fmt.Errorf("store: %w", err)
-		}
-		g.closers = append(g.closers, g.store.Close)
+	if err := g.openState(ctx); err != nil {
+		return nil, err
 	}
 	if len(cfg.Plugins) > 0 {
 		if g.plugins, err = plugins.Start(ctx, cfg.Plugins, log.With("part", "plugins")); err != nil {
@@ -129,6 +124,37 @@ func buildGateway(ctx context.Context, cfg *config.Config, log *slog.Logger) (g 
 	log.Info("gateway ready", "policies", strings.Join(g.policies.Names(), ","), "intents", len(g.policies.Intents()),
 		"plugins", len(cfg.Plugins), "executors", len(cfg.Executors.Modules))
 	return g, nil
+}
+
+// openState opens the session store and the durable store the configuration names: embedded
+// for one machine, Redis and PostgreSQL for many instances.
+func (g *gateway) openState(ctx context.Context) error {
+	switch g.cfg.Session.Backend {
+	case "redis":
+		client, err := session.NewRedisClient(g.cfg.Session.URL)
+		if err != nil {
+			return fmt.Errorf("session: %w", err)
+		}
+		g.closers = append(g.closers, client.Close)
+		g.sessions = session.NewRedis(client, g.cfg.Session.Prefix)
+	default:
+		g.sessions = session.NewMemory()
+	}
+	g.closers = append(g.closers, g.sessions.Close)
+	target := g.cfg.Store.Path
+	if g.cfg.Store.Driver == "postgres" {
+		target = g.cfg.Store.URL
+	}
+	if target == "" {
+		return nil
+	}
+	st, err := store.Open(ctx, target)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	g.store = st
+	g.closers = append(g.closers, st.Close)
+	return nil
 }
 
 // classifier loads the ONNX model when one is configured, else keyword rules, else none.

@@ -33,9 +33,26 @@ func repoRoot(t testing.TB) string {
 	}
 }
 
+// sharedState returns the configuration of the shared backends, Redis and PostgreSQL, from
+// the test servers `make test` starts. Without them the test is skipped, unless under CI.
+func sharedState(t *testing.T) string {
+	t.Helper()
+	redisURL, pgURL := os.Getenv("FRONTDESK_TEST_REDIS_URL"), os.Getenv("FRONTDESK_TEST_POSTGRES_URL")
+	if redisURL == "" || pgURL == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("FRONTDESK_TEST_REDIS_URL and FRONTDESK_TEST_POSTGRES_URL are required under CI (make test-servers)")
+		}
+		t.Skip("no test servers: run make test-servers, or make test")
+	}
+	prefix := "fd-e2e-" + strings.ReplaceAll(t.Name(), "/", "-") + ":"
+	return "session: { backend: redis, url: \"" + redisURL + "\", prefix: \"" + prefix + "\" }\n" +
+		"store: { driver: postgres, url: \"" + pgURL + "\" }\n"
+}
+
 // startGateway builds the local plugin, writes a configuration like the example's (keyword
-// rules instead of the model, a fresh local database) and serves it on a loopback port.
-func startGateway(t *testing.T) (base, db string) {
+// rules instead of the model, a fresh local database, the state configuration given, embedded
+// when empty) and serves it on a loopback port.
+func startGateway(t *testing.T, state ...string) (base, db string) {
 	t.Helper()
 	root := repoRoot(t)
 	dir := t.TempDir()
@@ -47,12 +64,15 @@ func startGateway(t *testing.T) (base, db string) {
 	}
 	db = filepath.Join(dir, "local.db")
 	t.Setenv(local.EnvDB, db)
-	cfgText := `
+	stateCfg := "store: { path: " + filepath.Join(dir, "frontdesk.db") + " }\n"
+	if len(state) > 0 {
+		stateCfg = state[0]
+	}
+	cfgText := stateCfg + `
 policies: { dir: ` + filepath.Join(root, "examples", "policies") + ` }
 intents:
   keywords: { change_address: [address, moved], card_lost_stolen: [lost my card, stolen], cancellation_fee_dispute: [cancellation fee] }
 routing: { default_team: general-support, teams: { cards: [card_not_arrived] } }
-store: { path: ` + filepath.Join(dir, "frontdesk.db") + ` }
 plugins:
   - { name: crm, command: ` + bin + ` }
   - { name: backoffice, command: ` + bin + ` }
@@ -103,7 +123,12 @@ func lastReply(out map[string]any) map[string]any {
 // assigned for approval with the whole decision log, and the back office holds one pending
 // change request; nothing is changed on the customer.
 func TestChangeOfAddressEndToEnd(t *testing.T) {
-	base, db := startGateway(t)
+	t.Run("embedded", func(t *testing.T) { changeOfAddress(t) })
+	t.Run("redis and postgres", func(t *testing.T) { changeOfAddress(t, sharedState(t)) })
+}
+
+func changeOfAddress(t *testing.T, state ...string) {
+	base, db := startGateway(t, state...)
 	r := lastReply(send(t, base, `{"conversation_id":"e2e","text":"I moved, please change my address","contact":{"customer_id":"C-1001"}}`))
 	if r["node"] != "confirm" {
 		t.Fatalf("first reply %v", r)

@@ -77,20 +77,27 @@ type Routing struct {
 	Teams       map[string][]string `yaml:"teams"`
 }
 
-// Session configures conversation state.
+// Session configures conversation state, one-time codes and rate limits.
 type Session struct {
-	// Backend is memory (one process).
+	// Backend is memory (one process) or redis (shared by every instance).
 	Backend string `yaml:"backend"`
+	// URL is the Redis URL for the redis backend: redis://host:port/db, with
+	// ?master_name=NAME for Sentinel or several &addr= for a Cluster. Write secrets as ${NAME}.
+	URL string `yaml:"url"`
+	// Prefix starts every key, so several deployments can share one Redis ("frontdesk:").
+	Prefix string `yaml:"prefix"`
 	// TTL is how long an idle conversation is kept (24h).
 	TTL time.Duration `yaml:"ttl"`
 }
 
 // Store configures durable state.
 type Store struct {
-	// Driver is sqlite.
+	// Driver is sqlite (one machine) or postgres (shared by every instance).
 	Driver string `yaml:"driver"`
 	// Path is the SQLite file.
 	Path string `yaml:"path"`
+	// URL is the PostgreSQL URL for the postgres driver. Write secrets as ${NAME}.
+	URL string `yaml:"url"`
 }
 
 // Services names the plugins that serve the router's own needs.
@@ -170,6 +177,9 @@ func (c *Config) defaults() {
 	if c.Session.Backend == "" {
 		c.Session.Backend = "memory"
 	}
+	if c.Session.Prefix == "" {
+		c.Session.Prefix = "frontdesk:"
+	}
 	if c.Session.TTL == 0 {
 		c.Session.TTL = 24 * time.Hour
 	}
@@ -186,11 +196,17 @@ func (c *Config) check() error {
 	if c.Policies.Dir == "" {
 		errs = append(errs, errors.New("policies.dir: a folder of policies is required"))
 	}
-	if c.Session.Backend != "memory" {
-		errs = append(errs, fmt.Errorf("session.backend: %q is not available (have: memory)", c.Session.Backend))
+	switch {
+	case c.Session.Backend == "redis" && c.Session.URL == "":
+		errs = append(errs, errors.New("session.url: the redis backend needs a Redis URL"))
+	case c.Session.Backend != "memory" && c.Session.Backend != "redis":
+		errs = append(errs, fmt.Errorf("session.backend: %q is not one of memory, redis", c.Session.Backend))
 	}
-	if c.Store.Driver != "sqlite" {
-		errs = append(errs, fmt.Errorf("store.driver: %q is not available (have: sqlite)", c.Store.Driver))
+	switch {
+	case c.Store.Driver == "postgres" && c.Store.URL == "":
+		errs = append(errs, errors.New("store.url: the postgres driver needs a PostgreSQL URL"))
+	case c.Store.Driver != "sqlite" && c.Store.Driver != "postgres":
+		errs = append(errs, fmt.Errorf("store.driver: %q is not one of sqlite, postgres", c.Store.Driver))
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
