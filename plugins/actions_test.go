@@ -132,8 +132,11 @@ func TestSources(t *testing.T) {
 	if l, ok := list.([]any); err != nil || !ok || len(l) != 0 {
 		t.Errorf("ListChangeRequests = %#v, %v; want an empty list", list, err)
 	}
-	if _, err := src["crm"].Fetch(ctx, "GetLoyalty", nil); err == nil || !strings.Contains(err.Error(), "no Hydrator") {
-		t.Errorf("unknown call to a plugin without Hydrator = %v", err)
+	if _, err := src["crm"].Fetch(ctx, "GetLoyalty", nil); !errors.Is(err, plugin.ErrInvalidArgument) {
+		t.Errorf("a call the local Hydrator does not know = %v, want ErrInvalidArgument across the process boundary", err)
+	}
+	if trip, err := src["crm"].Fetch(ctx, "GetLastTrip", map[string]any{"customer_id": "C-1001"}); err != nil || trip.(map[string]any)["id"] != "T-5001" {
+		t.Errorf("GetLastTrip through the local Hydrator = %v, %v", trip, err)
 	}
 	// The test plugin serves no BackOffice: GetCustomer goes to its Hydrator, which echoes.
 	echo, err := src["test"].Fetch(ctx, "GetCustomer", map[string]any{"customer_id": "C-1"})

@@ -32,8 +32,8 @@ func TestStartCallClose(t *testing.T) {
 	if _, err := crm.GetCase(ctx, "CASE-999999"); !errors.Is(err, plugin.ErrNotFound) {
 		t.Errorf("GetCase(unknown) = %v, want ErrNotFound across the process boundary", err)
 	}
-	if _, ok := h.Hydrator("crm"); ok {
-		t.Error("local serves no Hydrator, but Hydrator(crm) is ok")
+	if _, ok := h.Hydrator("crm"); !ok {
+		t.Error("local serves a Hydrator (trips, background checks), but Hydrator(crm) is not ok")
 	}
 	if _, ok := h.BackOffice("test"); ok {
 		t.Error("testplugin serves no BackOffice, but BackOffice(test) is ok")
