@@ -91,8 +91,9 @@ func (m *Model) Classify(ctx context.Context, text string) (intent.Prediction, e
 
 // ClassifyBatch classifies texts on all cores. Each text is its own graph run: padding texts
 // of different lengths into one tensor makes intermediate tensors as large as the longest text
-// times the batch, and allocating those costs more than the runs it saves (measured: a padded
-// run of 64 texts took longer than 64 single runs).
+// times the batch (measured: a padded run of 64 texts took longer than 64 single runs), and
+// length-sorted groups of 4 measured no faster than single runs in this method while
+// allocating 14 times as much.
 func (m *Model) ClassifyBatch(ctx context.Context, texts []string) ([]intent.Prediction, error) {
 	out := make([]intent.Prediction, len(texts))
 	workers := min(runtime.GOMAXPROCS(0), len(texts))
