@@ -131,7 +131,6 @@ func (f *Featurizer) Featurize(text string, dst *Features) *Features {
 		return dst
 	}
 	w := 1 / float32(len(dst.Index))
-
 	for range dst.Index {
 		dst.Weight = append(dst.Weight, w)
 	}
