@@ -27,9 +27,10 @@ run: build onnxruntime model
 test: build onnxruntime python3-onnx test-servers
 	$(TEST_SERVERS_ENV) $(GO) test -count=1 -timeout 15m $(PKGS)
 
-## bench: run the Go benchmarks with allocation counts
+## bench: run the Go benchmarks with allocation counts (model accuracy: make bench-intent)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 $(PKGS) | tee $(BUILD)/bench.txt
+	@mkdir -p $(BUILD)
+	$(GO) test -run '^$$' -bench . -skip 'Accuracy' -benchmem -count 5 $(PKGS) | tee $(BUILD)/bench.txt
 
 ## lint: gofmt check, go vet and staticcheck
 lint: $(BIN)/staticcheck
