@@ -57,14 +57,25 @@ type Compiler struct {
 }
 
 // NewCompiler returns a compiler that accepts the given root variable names (anything else is a
-// compile error, so typos fail at load) and the functions of reg.
+// compile error, so typos fail at load) and the functions of reg. Every root is of unknown
+// type: hydrations are JSON-shaped values known only at run time, so member access on them is
+// checked when it runs.
 func NewCompiler(vars []string, reg *Registry) *Compiler {
-	// Every root is of unknown type: hydrations are JSON-shaped values known only at run
-	// time, so member access is checked when it runs, while unknown roots fail at load.
+	return NewTypedCompiler(vars, nil, reg)
+}
+
+// NewTypedCompiler is NewCompiler with some roots of a known type, given by a sample value
+// (a pointer to a struct whose fields carry `expr:"name"` tags): their fields are checked at
+// load, and read without reflection or allocation when the expression runs.
+func NewTypedCompiler(vars []string, typed map[string]any, reg *Registry) *Compiler {
 	env := types.Map{ClockVar: types.TypeOf(time.Time{})}
-	known := make(map[string]bool, len(vars))
+	known := make(map[string]bool, len(vars)+len(typed))
 	for _, v := range vars {
 		env[v] = types.Any
+		known[v] = true
+	}
+	for v, sample := range typed {
+		env[v] = types.TypeOf(sample)
 		known[v] = true
 	}
 	opts := []expr.Option{

@@ -19,6 +19,9 @@ import (
 // Roots are the variables every expression may read, besides the policy's hydrations.
 var Roots = []string{"contact", "message", "channel", "input", "vars", "outputs", "intent"}
 
+// typedRoots are the roots whose fields are known: a misspelt field fails at load.
+var typedRoots = map[string]any{"contact": &contactEnv{}, "message": &messageEnv{}, "intent": &intentEnv{}}
+
 // ExecutorPrefix marks a `do` node that runs an executor as a calculator: "executor.NAME".
 const ExecutorPrefix = "executor."
 
@@ -211,10 +214,15 @@ func Compile(p *Policy, src *Source, env Env) (*Compiled, error) {
 	if env.Funcs == nil {
 		env.Funcs = expr.NewRegistry()
 	}
-	roots := append([]string{}, Roots...)
+	var roots []string
+	for _, r := range Roots {
+		if typedRoots[r] == nil {
+			roots = append(roots, r)
+		}
+	}
 	hydrationNames := sortedKeys(p.Hydrations)
 	roots = append(roots, hydrationNames...)
-	c := &compiler{p: p, src: src, env: env, expr: expr.NewCompiler(roots, env.Funcs), reads: map[string]bool{}}
+	c := &compiler{p: p, src: src, env: env, expr: expr.NewTypedCompiler(roots, typedRoots, env.Funcs), reads: map[string]bool{}}
 
 	if p.Name == "" {
 		c.fail("", nil, "missing `policy:` (the policy's name)")

@@ -39,6 +39,8 @@ func TestBadPolicies(t *testing.T) {
 		{"else not last", "policy: x\nstart: a\nnodes:\n  a:\n    decide:\n      - { else: b }\n      - { when: 'true', goto: b }\n  b: { end: ok }\n", []string{"must be the last line"}},
 		{"expression typo", "policy: x\nstart: a\nnodes:\n  a:\n    decide:\n      - { when: \"custmer == nil\", goto: b }\n      - { else: b }\n  b: { end: ok }\n",
 			[]string{"bad.yaml:6:18:", "node a: expression \"custmer == nil\": unknown name custmer"}},
+		{"misspelt contact field", "policy: x\nstart: a\nnodes:\n  a:\n    decide:\n      - { when: \"contact.customr_id != ''\", goto: b }\n      - { else: b }\n  b: { end: ok }\n",
+			[]string{"bad.yaml:6:", "customr_id"}},
 		{"expression syntax", "policy: x\nstart: a\nnodes:\n  a:\n    decide:\n      - when: input.x ==\n        goto: b\n      - { else: b }\n  b: { end: ok }\n", []string{"bad.yaml:6:", "unexpected token"}},
 		{"non-boolean condition", "policy: x\nstart: a\nnodes:\n  a:\n    decide:\n      - { when: \"1 + 2\", goto: b }\n      - { else: b }\n  b: { end: ok }\n", []string{"want a boolean"}},
 		{"choice without target", "policy: x\nstart: a\nnodes:\n  a:\n    ask: { text: q, choices: [ { value: y } ] }\n", []string{"missing target node"}},

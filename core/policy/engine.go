@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/frontdeskhq/frontdesk/core/expr"
@@ -167,28 +168,42 @@ type walker struct {
 }
 
 func (e *Engine) walker(ctx context.Context, s *State, msg message.Message, fixtures map[string]hydrate.Fixture) *walker {
-	return &walker{e: e, ctx: ctx, s: s, step: &Step{Trace: make([]Event, 0, 16)}, msg: msg, fixtures: fixtures, last: time.Now()}
+	return &walker{e: e, ctx: ctx, s: s, step: &Step{}, msg: msg, fixtures: fixtures, last: time.Now()}
+}
+
+// envPool recycles expression environments: one lives exactly as long as a frame's part of a
+// Run or Resume call, and nothing keeps it afterwards (fetched data is copied into the frame).
+var envPool = sync.Pool{New: func() any { return make(expr.Env, 16) }}
+
+// release returns the walker's environment to the pool.
+func (w *walker) release() {
+	if w.env != nil {
+		clear(w.env)
+		envPool.Put(w.env)
+		w.env = nil
+	}
 }
 
 // enter makes c the running policy of the last frame: its environment and hydration memo.
 func (w *walker) enter(c *Compiled) {
+	w.release()
 	w.c = c
 	f := w.s.frame()
-	env := make(expr.Env, 10+len(f.Data))
+	env := envPool.Get().(expr.Env)
 	env[expr.ClockVar] = w.s.Clock
 	env["channel"] = w.s.Channel
 	env["input"] = f.Input
 	env["vars"] = w.s.Vars
 	env["outputs"] = f.Outputs
-	// The maps below cost allocations on every run; build them only for policies that read them.
+	// These cost an allocation each; build them only for policies that read them.
 	if c.reads["contact"] {
-		env["contact"] = contactMap(w.s.Contact)
+		env["contact"] = newContactEnv(w.s.Contact)
 	}
 	if c.reads["message"] {
-		env["message"] = messageMap(w.msg)
+		env["message"] = newMessageEnv(w.msg)
 	}
 	if c.reads["intent"] {
-		env["intent"] = map[string]any{"name": w.s.Intent.Name, "confidence": w.s.Intent.Confidence}
+		env["intent"] = &intentEnv{Name: w.s.Intent.Name, Confidence: w.s.Intent.Confidence}
 	}
 	for k, v := range f.Data {
 		env[k] = v
@@ -225,8 +240,10 @@ func (w *walker) finish() (*Step, *State) {
 	w.step.Path = w.s.Path
 	if w.step.Status == Asking {
 		w.keep()
+		w.release()
 		return w.step, w.s
 	}
+	w.release()
 	return w.step, nil
 }
 
@@ -259,6 +276,9 @@ func (w *walker) event(n *node, next *node, via string, err error, start time.Ti
 	}
 	if w.hyd != nil {
 		ev.Fetches = w.hyd.Fetches()
+	}
+	if w.step.Trace == nil {
+		w.step.Trace = make([]Event, 0, min(len(w.c.nodes), 16))
 	}
 	w.step.Trace = append(w.step.Trace, ev)
 }
