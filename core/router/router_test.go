@@ -24,25 +24,25 @@ import (
 type memCRM struct {
 	mu       sync.Mutex
 	cases    map[string]*plugin.Case
+	byExt    map[string]*plugin.Case
 	notes    map[string][]string
 	keys     map[string]bool
 	assigned map[string]string
 }
 
 func newMemCRM() *memCRM {
-	return &memCRM{cases: map[string]*plugin.Case{}, notes: map[string][]string{}, keys: map[string]bool{}, assigned: map[string]string{}}
+	return &memCRM{cases: map[string]*plugin.Case{}, byExt: map[string]*plugin.Case{}, notes: map[string][]string{}, keys: map[string]bool{}, assigned: map[string]string{}}
 }
 
 func (m *memCRM) EnsureCase(_ context.Context, req plugin.CaseRequest) (plugin.Case, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, c := range m.cases {
-		if c.ExternalID == req.ExternalID {
-			return *c, nil
-		}
+	if c, ok := m.byExt[req.ExternalID]; ok {
+		return *c, nil
 	}
 	c := &plugin.Case{ID: fmt.Sprintf("CASE-%d", len(m.cases)+1), ExternalID: req.ExternalID, Subject: req.Subject}
 	m.cases[c.ID] = c
+	m.byExt[c.ExternalID] = c
 	return *c, nil
 }
 
