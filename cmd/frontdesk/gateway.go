@@ -75,10 +75,10 @@ func buildGateway(ctx context.Context, cfg *config.Config, log *slog.Logger) (g 
 		}
 		g.closers = append(g.closers, g.plugins.Close)
 	}
-	if len(cfg.Executors.Modules) > 0 {
-		if g.wasm, err = wasm.New(ctx, wasm.Config{Modules: cfg.Executors.Modules, CacheDir: cfg.Executors.CacheDir, Logger: log.With("part", "executors")}); err != nil {
-			return nil, fmt.Errorf("executors: %w", err)
-		}
+	if g.wasm, err = startExecutors(ctx, cfg.Executors, log.With("part", "executors")); err != nil {
+		return nil, err
+	}
+	if g.wasm != nil {
 		g.closers = append(g.closers, func() error { return g.wasm.Close(context.Background()) })
 	}
 	classifier, err := g.classifier()
@@ -122,7 +122,7 @@ func buildGateway(ctx context.Context, cfg *config.Config, log *slog.Logger) (g 
 	api.New(handle, cfg.API.Token).Mount(g.server)
 	admin.Mount(g.server, g.adminConfig())
 	log.Info("gateway ready", "policies", strings.Join(g.policies.Names(), ","), "intents", len(g.policies.Intents()),
-		"plugins", len(cfg.Plugins), "executors", len(cfg.Executors.Modules))
+		"plugins", len(cfg.Plugins), "executors", executorCount(g.wasm))
 	return g, nil
 }
 
@@ -155,6 +155,34 @@ func (g *gateway) openState(ctx context.Context) error {
 	g.store = st
 	g.closers = append(g.closers, st.Close)
 	return nil
+}
+
+// startExecutors compiles the executors of the manifest and of the module list; nil when
+// there are none.
+func startExecutors(ctx context.Context, cfg config.Executors, log *slog.Logger) (*wasm.Host, error) {
+	modules := cfg.Modules
+	if cfg.Manifest != "" {
+		listed, err := wasm.LoadManifest(cfg.Manifest)
+		if err != nil {
+			return nil, fmt.Errorf("executors: %w (make wasm builds the example executors)", err)
+		}
+		modules = append(listed, modules...)
+	}
+	if len(modules) == 0 {
+		return nil, nil
+	}
+	h, err := wasm.New(ctx, wasm.Config{Modules: modules, CacheDir: cfg.CacheDir, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("executors: %w", err)
+	}
+	return h, nil
+}
+
+func executorCount(h *wasm.Host) int {
+	if h == nil {
+		return 0
+	}
+	return len(h.Names())
 }
 
 // classifier loads the ONNX model when one is configured, else keyword rules, else none.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -31,6 +33,36 @@ func repoRoot(t testing.TB) string {
 		}
 		dir = parent
 	}
+}
+
+// buildExecutors compiles the example executors the example policies use into a temporary
+// folder, with a manifest pinning their sha256, as make wasm does.
+func buildExecutors(t *testing.T) string {
+	t.Helper()
+	root := repoRoot(t)
+	dir := t.TempDir()
+	var manifest strings.Builder
+	manifest.WriteString("executors:\n")
+	for _, name := range []string{"cancellation_fee_eligible"} {
+		out := filepath.Join(dir, name+".wasm")
+		build := exec.Command("go", "build", "-buildmode=c-shared", "-o", out, "./examples/executors/"+name)
+		build.Dir = root
+		build.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
+		if msg, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("build executor %s: %v\n%s", name, err, msg)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(data)
+		fmt.Fprintf(&manifest, "  - { name: %s, path: %s.wasm, sha256: %x }\n", name, name, sum)
+	}
+	path := filepath.Join(dir, "executors.yaml")
+	if err := os.WriteFile(path, []byte(manifest.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // sharedState returns the configuration of the shared backends, Redis and PostgreSQL, from
@@ -78,6 +110,7 @@ plugins:
   - { name: backoffice, command: ` + bin + ` }
   - { name: sms, command: ` + bin + ` }
 services: { crm: crm, messaging: sms }
+executors: { manifest: ` + buildExecutors(t) + ` }
 `
 	cfg, err := config.Parse(filepath.Join(dir, "frontdesk.yaml"), []byte(cfgText))
 	if err != nil {
@@ -227,9 +260,13 @@ func TestPolicyCommands(t *testing.T) {
 		return out.String(), err
 	}
 	policies := filepath.Join(root, "examples", "policies")
-	out, err := run("", "policy", "test", policies)
-	if err != nil || !strings.Contains(out, "26 passed, 0 failed") {
+	// The example policies' cases pass and visit every node, the executor's with the real module.
+	out, err := run("", "policy", "test", policies, "--executors", buildExecutors(t))
+	if err != nil || !strings.Contains(out, "26 passed, 0 failed") || strings.Contains(out, "not visited") {
 		t.Fatalf("policy test: %v\n%s", err, out)
+	}
+	if out, err := run("", "policy", "test", policies); err == nil || !strings.Contains(out, `unknown executor "cancellation_fee_eligible"`) {
+		t.Fatalf("policy test without executors: %v\n%s", err, out)
 	}
 	out, err = run("", "policy", "validate", policies)
 	if err != nil || !strings.Contains(out, "ok: 4 policies valid") {

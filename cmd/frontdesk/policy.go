@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/frontdeskhq/frontdesk/cmd/frontdesk/internal/config"
 	"github.com/frontdeskhq/frontdesk/core/policy"
 	"github.com/frontdeskhq/frontdesk/core/policy/policytest"
 )
@@ -60,18 +62,36 @@ func newPolicyValidateCmd() *cobra.Command {
 	}
 }
 
+// loadExecutors compiles the executors of a manifest for the policy commands; nil without one.
+func loadExecutors(ctx context.Context, manifest string) (policy.Executors, func(), error) {
+	if manifest == "" {
+		return nil, func() {}, nil
+	}
+	h, err := startExecutors(ctx, config.Executors{Manifest: manifest}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, func() { h.Close(context.Background()) }, nil
+}
+
 func newPolicyTestCmd() *cobra.Command {
 	var verbose bool
+	var manifest string
 	cmd := &cobra.Command{
 		Use:   "test PATH",
 		Short: "Run policies' test cases (NAME.test.yaml beside NAME.yaml), like go test",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			executors, closeExecutors, err := loadExecutors(cmd.Context(), manifest)
+			if err != nil {
+				return err
+			}
+			defer closeExecutors()
 			set, files, err := policytest.Load(args[0], policy.Env{})
 			if err != nil {
 				return err
 			}
-			r := &policytest.Runner{Library: set}
+			r := &policytest.Runner{Library: set, Executors: executors}
 			var results []policytest.Result
 			for _, f := range files {
 				results = append(results, r.Run(cmd.Context(), f)...)
@@ -83,6 +103,7 @@ func newPolicyTestCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list passing cases too")
+	cmd.Flags().StringVar(&manifest, "executors", "", "executor manifest (make wasm writes build/wasm/executors.yaml); cases without an executor fixture run these")
 	return cmd
 }
 

