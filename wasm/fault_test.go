@@ -208,3 +208,31 @@ func TestInstanceKeepsState(t *testing.T) {
 		t.Fatalf("fresh instances: bob's call saw %q, want nothing", got)
 	}
 }
+
+func TestFaultInitializationNeverEnds(t *testing.T) {
+	for _, name := range []string{"start_loop", "init_loop", "simd_start_loop"} {
+		t.Run(name, func(t *testing.T) {
+			code := watModule(t, name)
+			start := time.Now()
+			_, err := New(context.Background(), Config{Modules: []ModuleConfig{{Name: name, Bytes: code, SHA256: sha(code), PoolSize: 1, Limits: Limits{Timeout: 10 * time.Millisecond}}}})
+			if !errors.Is(err, ErrDeadline) || !strings.Contains(err.Error(), name) {
+				t.Fatalf("got %v, want ErrDeadline naming the module", err)
+			}
+			if elapsed := time.Since(start); elapsed > 3*time.Second {
+				t.Fatalf("load failed after %v, want about 1s", elapsed)
+			}
+		})
+	}
+}
+
+func TestStartFunctionRuns(t *testing.T) {
+	code := watModule(t, "start_ok")
+	h := newHost(t, Config{Modules: []ModuleConfig{{Name: "s", Bytes: code, SHA256: sha(code), PoolSize: 1}}})
+	if m, _ := h.Module("s"); !m.interruptible {
+		t.Fatal("not instrumented")
+	}
+	res, err := execute(h, "s")
+	if err != nil || res.Branch != "started" {
+		t.Fatalf("got %q %v, want the branch the start function prepared", res.Branch, err)
+	}
+}

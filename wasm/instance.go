@@ -101,19 +101,37 @@ func (m *Module) newInstance(ctx context.Context) (in *instance, err error) {
 			err = fmt.Errorf("%w: instantiate: %v", ErrMemoryLimit, r)
 		}
 	}()
+	// Initialization runs guest code (a start function, _initialize) that must end too: the
+	// checked runtime stops it through the context, an instrumented module through its
+	// interrupt global, armed by a timer.
+	limit := initTimeout(m.limits)
+	ictx, cancel := context.WithTimeout(ictx, limit)
+	defer cancel()
 	mod, err := m.runtime.InstantiateModule(ictx, m.compiled, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("instantiate: %w", m.classify(in, err))
+		return nil, fmt.Errorf("instantiate: %w", m.classifyInit(in, err, limit))
 	}
 	in.mod = mod
-	if m.abi.initialize {
-		if _, err := mod.ExportedFunction(exportInit).Call(ictx); err != nil {
-			_ = mod.Close(ctx)
-			return nil, fmt.Errorf("%s: %w", exportInit, m.classify(in, err))
-		}
-	}
+	var inits []string
 	if m.interruptible {
 		in.interrupt, _ = mod.ExportedGlobal(interruptGlobal).(api.MutableGlobal)
+		timer := time.AfterFunc(limit, func() {
+			in.killed.Store(true)
+			in.interrupt.Set(1)
+		})
+		defer timer.Stop()
+		if mod.ExportedFunction(startExport) != nil {
+			inits = append(inits, startExport)
+		}
+	}
+	if m.abi.initialize {
+		inits = append(inits, exportInit)
+	}
+	for _, name := range inits {
+		if _, err := mod.ExportedFunction(name).Call(ictx); err != nil {
+			_ = mod.Close(ctx)
+			return nil, fmt.Errorf("%s: %w", name, m.classifyInit(in, err, limit))
+		}
 	}
 	in.run = mod.ExportedFunction(exportRun)
 	in.alloc = mod.ExportedFunction(exportAlloc)
@@ -248,6 +266,21 @@ func (in *instance) close(ctx context.Context) {
 	if in.mod != nil {
 		_ = in.mod.Close(ctx)
 	}
+}
+
+// initTimeout bounds a new instance's initialization: ten call deadlines, at least a second,
+// since a Go runtime's start takes milliseconds.
+func initTimeout(l Limits) time.Duration {
+	return max(10*l.Timeout, time.Second)
+}
+
+// classifyInit classifies an error of initialization, which has its own deadline.
+func (m *Module) classifyInit(in *instance, err error, limit time.Duration) error {
+	var exit *sys.ExitError
+	if in.killed.Load() || (errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeDeadlineExceeded) {
+		return fmt.Errorf("%w: initialization ran past %v", ErrDeadline, limit)
+	}
+	return m.classify(in, err)
 }
 
 // classify turns a wazero error into the host's sentinel errors.

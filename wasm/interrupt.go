@@ -10,6 +10,12 @@ import (
 // stop a call that ran past its deadline.
 const interruptGlobal = "frontdesk_interrupt"
 
+// startExport is the export instrument gives a module's start function, whose start section
+// it removes: wazero would run the start function inside instantiation, before the interrupt
+// global can be reached, so a start function that never ends could not be stopped. The host
+// calls it right after instantiating, as the start section would have.
+const startExport = "frontdesk_start"
+
 // errNotInstrumentable says a module uses an instruction instrument does not decode (SIMD,
 // threads, exceptions); such a module runs under wazero's own termination checks instead.
 var errNotInstrumentable = errors.New("not instrumentable")
@@ -18,14 +24,22 @@ var errNotInstrumentable = errors.New("not instrumentable")
 // WithCloseOnContextDone compiles a check into every loop header that leaves the machine code
 // for Go, and starts a goroutine per call; the Go compiler makes every function a loop, so a
 // Go guest pays that exit on each function call (about half of a typed call's cost). Instead,
-// instrument adds a mutable i32 global, exported as frontdesk_interrupt, and at the head of
-// every loop the three instructions
+// instrument adds two mutable i32 globals, a fuel counter and the interrupt flag (exported as
+// frontdesk_interrupt), and at the head of every loop:
 //
-//	global.get $interrupt  if  unreachable  end
+//	fuel = fuel - 1
+//	if fuel == 0 {
+//		fuel = fuelPerCheck
+//		drop(memory.grow(0))        // leaves the machine code for Go
+//		if interrupt { unreachable }
+//	}
 //
-// a load and a branch. The watchdog sets the global from its goroutine; the guest traps at its
-// next loop iteration. Code without loops ends by itself, and recursion ends in a stack
-// overflow trap.
+// The counter costs a few instructions per iteration. The memory.grow(0) every fuelPerCheck
+// iterations matters as much as the flag: machine code cannot be preempted by the Go runtime,
+// so a guest looping without ever entering Go would hold up every stop-the-world of the
+// garbage collector, the watchdog that would set the flag included, and freeze the process.
+// The watchdog sets the flag from its goroutine; the guest traps within fuelPerCheck
+// iterations. Code without loops ends by itself, and recursion ends in a stack overflow trap.
 func instrument(code []byte) ([]byte, error) {
 	r := &reader{b: code}
 	if !bytes.HasPrefix(code, []byte("\x00asm\x01\x00\x00\x00")) {
@@ -38,6 +52,8 @@ func instrument(code []byte) ([]byte, error) {
 	}
 	var sections []section
 	importedGlobals, definedGlobals := 0, 0
+	start := int64(-1)
+	hasMemory := false
 	for !r.done() {
 		id := r.byte()
 		size := r.uleb()
@@ -47,11 +63,13 @@ func instrument(code []byte) ([]byte, error) {
 		}
 		switch id {
 		case 2:
-			n, err := countImportedGlobals(payload)
+			n, memories, err := countImports(payload)
 			if err != nil {
 				return nil, err
 			}
-			importedGlobals = n
+			importedGlobals, hasMemory = n, hasMemory || memories > 0
+		case 5:
+			hasMemory = true
 		case 6:
 			pr := &reader{b: payload}
 			definedGlobals = int(pr.uleb())
@@ -59,19 +77,37 @@ func instrument(code []byte) ([]byte, error) {
 				return nil, pr.err
 			}
 		case 7:
-			if bytes.Contains(payload, []byte(interruptGlobal)) {
-				return nil, fmt.Errorf("%w: the module exports a name like %s already", errNotInstrumentable, interruptGlobal)
+			for _, name := range []string{interruptGlobal, startExport} {
+				if bytes.Contains(payload, []byte(name)) {
+					return nil, fmt.Errorf("%w: the module exports a name like %s already", errNotInstrumentable, name)
+				}
 			}
+		case 8:
+			pr := &reader{b: payload}
+			start = int64(pr.uleb())
+			if pr.err != nil {
+				return nil, pr.err
+			}
+			continue // the start function becomes an export
 		}
 		sections = append(sections, section{id, payload})
 	}
-	index := uint64(importedGlobals + definedGlobals)
-	check := append(append([]byte{0x23}, uleb(index)...), 0x04, 0x40, 0x00, 0x0b)
+	if !hasMemory {
+		return nil, fmt.Errorf("%w: no memory for the checks to use", errNotInstrumentable)
+	}
+	fuel := uint64(importedGlobals + definedGlobals)
+	index := fuel + 1
+	check := loopCheck(fuel, index)
 
-	// A mutable i32 global initialized to 0, and its export.
-	newGlobal := []byte{0x7f, 0x01, 0x41, 0x00, 0x0b}
-	newExport := append(append(uleb(uint64(len(interruptGlobal))), interruptGlobal...), 0x03)
-	newExport = append(newExport, uleb(index)...)
+	// Two mutable i32 globals: the fuel counter, then the interrupt flag.
+	newGlobal := append([]byte{0x7f, 0x01, 0x41}, sleb(fuelPerCheck)...)
+	newGlobal = append(newGlobal, 0x0b, 0x7f, 0x01, 0x41, 0x00, 0x0b)
+	newExports := exportEntry(interruptGlobal, 0x03, index)
+	exports := uint64(1)
+	if start >= 0 {
+		newExports = append(newExports, exportEntry(startExport, 0x00, uint64(start))...)
+		exports++
+	}
 
 	out := bytes.NewBuffer(make([]byte, 0, len(code)+len(code)/16))
 	out.Write(code[:8])
@@ -85,23 +121,23 @@ func instrument(code []byte) ([]byte, error) {
 		// Sections come in a fixed order; a missing global or export section goes where it
 		// would have been.
 		if s.id != 0 && !wroteGlobal && after(s.id, 6) {
-			write(6, append(uleb(1), newGlobal...))
+			write(6, append(uleb(2), newGlobal...))
 			wroteGlobal = true
 		}
 		if s.id != 0 && !wroteExport && after(s.id, 7) {
-			write(7, append(uleb(1), newExport...))
+			write(7, append(uleb(exports), newExports...))
 			wroteExport = true
 		}
 		switch s.id {
 		case 6:
-			payload, err := appendToVector(s.payload, newGlobal)
+			payload, err := appendToVector(s.payload, newGlobal, 2)
 			if err != nil {
 				return nil, err
 			}
 			write(6, payload)
 			wroteGlobal = true
 		case 7:
-			payload, err := appendToVector(s.payload, newExport)
+			payload, err := appendToVector(s.payload, newExports, exports)
 			if err != nil {
 				return nil, err
 			}
@@ -118,10 +154,10 @@ func instrument(code []byte) ([]byte, error) {
 		}
 	}
 	if !wroteGlobal {
-		write(6, append(uleb(1), newGlobal...))
+		write(6, append(uleb(2), newGlobal...))
 	}
 	if !wroteExport {
-		write(7, append(uleb(1), newExport...))
+		write(7, append(uleb(exports), newExports...))
 	}
 	return out.Bytes(), nil
 }
@@ -133,12 +169,33 @@ var sectionOrder = map[byte]int{1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8,
 // after reports whether section id comes after section other.
 func after(id, other byte) bool { return sectionOrder[id] > sectionOrder[other] }
 
-// countImportedGlobals counts the globals among a module's imports: they come first in the
-// global index space.
-func countImportedGlobals(payload []byte) (int, error) {
+// fuelPerCheck is how many loop iterations pass between two looks at the interrupt flag.
+const fuelPerCheck = 1 << 16
+
+// loopCheck encodes the instructions instrument puts at the head of every loop, given the
+// indexes of the fuel and interrupt globals.
+func loopCheck(fuel, interrupt uint64) []byte {
+	g := func(op byte, i uint64) []byte { return append([]byte{op}, uleb(i)...) }
+	var c []byte
+	c = append(c, g(0x23, fuel)...)             // global.get $fuel
+	c = append(c, 0x41, 0x01, 0x6b)             // i32.const 1, i32.sub
+	c = append(c, g(0x24, fuel)...)             // global.set $fuel
+	c = append(c, g(0x23, fuel)...)             // global.get $fuel
+	c = append(c, 0x45, 0x04, 0x40)             // i32.eqz, if
+	c = append(c, 0x41)                         // i32.const fuelPerCheck
+	c = append(c, sleb(fuelPerCheck)...)        //
+	c = append(c, g(0x24, fuel)...)             // global.set $fuel
+	c = append(c, 0x41, 0x00, 0x40, 0x00, 0x1a) // i32.const 0, memory.grow 0, drop
+	c = append(c, g(0x23, interrupt)...)        // global.get $interrupt
+	c = append(c, 0x04, 0x40, 0x00, 0x0b)       // if unreachable end
+	return append(c, 0x0b)                      // end
+}
+
+// countImports counts the globals and memories among a module's imports: imported globals
+// come first in the global index space.
+func countImports(payload []byte) (globals, memories int, err error) {
 	r := &reader{b: payload}
 	n := r.uleb()
-	globals := 0
 	for i := uint64(0); i < n && r.err == nil; i++ {
 		r.bytes(int(r.uleb())) // module
 		r.bytes(int(r.uleb())) // name
@@ -150,26 +207,34 @@ func countImportedGlobals(payload []byte) (int, error) {
 			r.limits()
 		case 0x02: // memory: limits
 			r.limits()
+			memories++
 		case 0x03: // global: valtype, mutability
 			r.byte()
 			r.byte()
 			globals++
 		default:
-			return 0, fmt.Errorf("%w: import kind %#x", errNotInstrumentable, kind)
+			return 0, 0, fmt.Errorf("%w: import kind %#x", errNotInstrumentable, kind)
 		}
 	}
-	return globals, r.err
+	return globals, memories, r.err
 }
 
-// appendToVector appends one encoded element to a section that is a vector.
-func appendToVector(payload, elem []byte) ([]byte, error) {
+// appendToVector appends n encoded elements to a section that is a vector.
+func appendToVector(payload, elems []byte, n uint64) ([]byte, error) {
 	r := &reader{b: payload}
-	n := r.uleb()
+	count := r.uleb()
 	if r.err != nil {
 		return nil, r.err
 	}
-	out := append(uleb(n+1), payload[r.pos:]...)
-	return append(out, elem...), nil
+	out := append(uleb(count+n), payload[r.pos:]...)
+	return append(out, elems...), nil
+}
+
+// exportEntry encodes one export: name, kind (0 function, 3 global) and index.
+func exportEntry(name string, kind byte, index uint64) []byte {
+	out := append(uleb(uint64(len(name))), name...)
+	out = append(out, kind)
+	return append(out, uleb(index)...)
 }
 
 // instrumentCode inserts check after the block type of every loop in every function body.
@@ -346,6 +411,19 @@ func (r *reader) blockType() {
 		}
 	}
 	r.uleb()
+}
+
+// sleb encodes a signed LEB128 number (i32.const takes one).
+func sleb(v int64) []byte {
+	var out []byte
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
+			return append(out, c)
+		}
+		out = append(out, c|0x80)
+	}
 }
 
 // uleb encodes an unsigned LEB128 number.

@@ -3,6 +3,7 @@ package wasm
 import (
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 	"time"
 
@@ -70,4 +71,30 @@ func FuzzInstrument(f *testing.F) {
 		// Any input gives a module or an error, never a panic.
 		instrument(code)
 	})
+}
+
+// TestDeadlineUnderGC runs an endless loop while the garbage collector keeps stopping the
+// world. Machine code cannot be preempted, so a loop that never entered Go would hold up the
+// stop-the-world, the watchdog with it, and freeze the process; the instrumented loop enters
+// Go every fuelPerCheck iterations.
+func TestDeadlineUnderGC(t *testing.T) {
+	const timeout = 50 * time.Millisecond
+	h := faultHost(t, "loop", Limits{Timeout: timeout})
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			default:
+				runtime.GC()
+			}
+		}
+	}()
+	defer close(done)
+	start := time.Now()
+	_, err := execute(h, "loop")
+	if elapsed := time.Since(start); !errors.Is(err, ErrDeadline) || elapsed > timeout+50*time.Millisecond {
+		t.Fatalf("got %v after %v, want ErrDeadline within %v", err, elapsed, timeout+50*time.Millisecond)
+	}
 }
