@@ -115,9 +115,10 @@ func (m *Module) newInstance(ctx context.Context) (in *instance, err error) {
 	var inits []string
 	if m.interruptible {
 		in.interrupt, _ = mod.ExportedGlobal(interruptGlobal).(api.MutableGlobal)
+		stopped := in // not the named result, which the returns below overwrite
 		timer := time.AfterFunc(limit, func() {
-			in.killed.Store(true)
-			in.interrupt.Set(1)
+			stopped.killed.Store(true)
+			stopped.interrupt.Set(1)
 		})
 		defer timer.Stop()
 		if mod.ExportedFunction(startExport) != nil {
