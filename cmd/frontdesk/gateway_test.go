@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/frontdeskhq/frontdesk/cmd/frontdesk/internal/config"
 	"github.com/frontdeskhq/frontdesk/connectors/local"
@@ -76,7 +77,8 @@ func sharedState(t *testing.T) string {
 		}
 		t.Skip("no test servers: run make test-servers, or make test")
 	}
-	prefix := "fd-e2e-" + strings.ReplaceAll(t.Name(), "/", "-") + ":"
+	// A prefix of its own, so that conversations of an earlier run are not found again.
+	prefix := fmt.Sprintf("fd-e2e-%s-%d:", strings.ReplaceAll(t.Name(), "/", "-"), time.Now().UnixNano())
 	return "session: { backend: redis, url: \"" + redisURL + "\", prefix: \"" + prefix + "\" }\n" +
 		"store: { driver: postgres, url: \"" + pgURL + "\" }\n"
 }
