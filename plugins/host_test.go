@@ -244,12 +244,22 @@ func TestPluginLogsForwarded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	h.Close() // flushes the plugin's output
-	for _, want := range []string{"level=WARN", `msg="testplugin was asked to log"`, "args_count=1", "plugin=test",
-		`msg="raw stdout line" plugin=test stream=stdout`, `msg="raw stderr line" plugin=test stream=stderr`} {
-		if !strings.Contains(logs.String(), want) {
-			t.Errorf("host log lacks %s", want)
+	// Raw stdout and stderr come over go-plugin's stdio stream, asynchronously: wait for them
+	// while the plugin runs (Close may cut the stream before they arrive).
+	want := []string{"level=WARN", `msg="testplugin was asked to log"`, "args_count=1", "plugin=test",
+		`msg="raw stdout line" plugin=test stream=stdout`, `msg="raw stderr line" plugin=test stream=stderr`}
+	missing := want
+	for deadline := time.Now().Add(5 * time.Second); len(missing) > 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		missing = missing[:0:0]
+		for _, w := range want {
+			if !strings.Contains(logs.String(), w) {
+				missing = append(missing, w)
+			}
 		}
+	}
+	h.Close()
+	for _, w := range missing {
+		t.Errorf("host log lacks %s", w)
 	}
 }
 
