@@ -162,13 +162,10 @@ type walker struct {
 	env      expr.Env
 	hyd      *hydrate.Run
 	local    hydrate.Sources
-	// last is when the previous node finished: the start of the next, so each node costs
-	// one clock read.
-	last time.Time
 }
 
 func (e *Engine) walker(ctx context.Context, s *State, msg message.Message, fixtures map[string]hydrate.Fixture) *walker {
-	return &walker{e: e, ctx: ctx, s: s, step: &Step{}, msg: msg, fixtures: fixtures, last: time.Now()}
+	return &walker{e: e, ctx: ctx, s: s, step: &Step{}, msg: msg, fixtures: fixtures}
 }
 
 // envPool recycles expression environments: one lives exactly as long as a frame's part of a
@@ -264,10 +261,16 @@ func (w *walker) failAt(node string, err error) {
 	w.step.Err = &RunError{Policy: policy, Node: node, Err: err}
 }
 
+// timed reports whether a node's time is worth a clock read: nodes that call out (actions,
+// executors, sub-policies) take real time; the others take nanoseconds, and this machine's
+// clock reads are not free. Fetches carry their own timings.
+func timed(n *node) bool { return n.kind == KindDo || n.exec != "" }
+
 func (w *walker) event(n *node, next *node, via string, err error, start time.Time) {
-	now := time.Now()
-	w.last = now
-	ev := Event{Policy: w.c.Policy.Name, Node: n.id, Kind: n.kind, Via: via, Took: now.Sub(start)}
+	ev := Event{Policy: w.c.Policy.Name, Node: n.id, Kind: n.kind, Via: via}
+	if !start.IsZero() {
+		ev.Took = time.Since(start)
+	}
 	if next != nil {
 		ev.Next = next.id
 	}
@@ -299,7 +302,10 @@ func (w *walker) walkFrom(n *node, input map[string]any) {
 
 // visit runs one node and returns the next, or nil when the run stopped.
 func (w *walker) visit(n *node, input map[string]any) *node {
-	start := w.last
+	var start time.Time
+	if timed(n) {
+		start = time.Now()
+	}
 	if err := w.ctx.Err(); err != nil {
 		w.failAt(n.id, err)
 		return nil

@@ -72,7 +72,9 @@ type Event struct {
 	Via     string          `json:"via,omitempty"`
 	Fetches []hydrate.Fetch `json:"fetches,omitempty"`
 	Error   string          `json:"error,omitempty"`
-	Took    time.Duration   `json:"took"`
+	// Took is the time of nodes that call out (actions, executors); zero for the others,
+	// which take nanoseconds. Fetches carry their own durations.
+	Took time.Duration `json:"took,omitempty"`
 }
 
 // RunError is a failure of a run at a node.
