@@ -20,17 +20,24 @@ func (c *Client) operation(name string) (*endpoint, error) {
 	return e, nil
 }
 
+// run calls a configured operation with the template variables and decodes its answer.
+func run[T any](ctx context.Context, c *Client, op string, vars map[string]any, decode func(*endpoint, any) (T, error)) (T, *endpoint, error) {
+	var zero T
+	e, err := c.operation(op)
+	if err != nil {
+		return zero, nil, err
+	}
+	v, err := c.call(ctx, e, vars)
+	if err != nil {
+		return zero, e, err
+	}
+	got, err := decode(e, v)
+	return got, e, err
+}
+
 // GetCustomer returns the customer; plugin.ErrNotFound when the back office answers 404.
 func (c *Client) GetCustomer(ctx context.Context, customerID string) (plugin.Customer, error) {
-	e, err := c.operation(OpGetCustomer)
-	if err != nil {
-		return plugin.Customer{}, err
-	}
-	v, err := c.call(ctx, e, map[string]any{"customer_id": customerID})
-	if err != nil {
-		return plugin.Customer{}, err
-	}
-	cu, err := e.customer(v)
+	cu, _, err := run(ctx, c, OpGetCustomer, map[string]any{"customer_id": customerID}, (*endpoint).customer)
 	if err != nil {
 		return plugin.Customer{}, err
 	}
@@ -44,22 +51,14 @@ func (c *Client) GetCustomer(ctx context.Context, customerID string) (plugin.Cus
 // fields, case_id, idempotency_key and status ("pending"); what the answer leaves out is taken
 // from the request.
 func (c *Client) SubmitChangeRequest(ctx context.Context, req plugin.ChangeRequest) (plugin.ChangeRequest, error) {
-	e, err := c.operation(OpSubmitChangeRequest)
-	if err != nil {
-		return plugin.ChangeRequest{}, err
-	}
 	fields := req.Fields
 	if fields == nil {
 		fields = map[string]string{}
 	}
-	v, err := c.call(ctx, e, map[string]any{
+	got, e, err := run(ctx, c, OpSubmitChangeRequest, map[string]any{
 		"customer_id": req.CustomerID, "kind": req.Kind, "fields": fields, "case_id": req.CaseID,
 		"idempotency_key": req.IdempotencyKey, "status": "pending",
-	})
-	if err != nil {
-		return plugin.ChangeRequest{}, err
-	}
-	got, err := e.changeRequest(v)
+	}, (*endpoint).changeRequest)
 	if err != nil {
 		return plugin.ChangeRequest{}, err
 	}
@@ -85,15 +84,7 @@ func (c *Client) SubmitChangeRequest(ctx context.Context, req plugin.ChangeReque
 // GetChangeRequest returns the change request; plugin.ErrNotFound when the back office answers
 // 404.
 func (c *Client) GetChangeRequest(ctx context.Context, id string) (plugin.ChangeRequest, error) {
-	e, err := c.operation(OpGetChangeRequest)
-	if err != nil {
-		return plugin.ChangeRequest{}, err
-	}
-	v, err := c.call(ctx, e, map[string]any{"id": id})
-	if err != nil {
-		return plugin.ChangeRequest{}, err
-	}
-	got, err := e.changeRequest(v)
+	got, _, err := run(ctx, c, OpGetChangeRequest, map[string]any{"id": id}, (*endpoint).changeRequest)
 	if err != nil {
 		return plugin.ChangeRequest{}, err
 	}
