@@ -10,6 +10,10 @@ STATICCHECK_VERSION := v0.8.2
 
 export CGO_ENABLED := 1
 
+# APT_INSTALL installs Debian packages, fetching the package lists first when a fresh machine
+# has none. Targets call it only when what they need is missing.
+APT_INSTALL := sh -c 'export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq "$$@" || { apt-get update -qq && apt-get install -y -qq "$$@"; }' apt-install
+
 .PHONY: all build run test bench lint clean tools
 
 all: build
@@ -55,7 +59,7 @@ PROTOC_GEN_GO_VERSION := v1.36.12
 onnxruntime: $(ORT_LIB)
 
 $(ORT_LIB):
-	@command -v npm >/dev/null || apt-get install -y npm || { echo "npm is missing: apt-get install -y npm"; exit 1; }
+	@command -v npm >/dev/null || $(APT_INSTALL) npm || { echo "npm is missing: apt-get install -y npm"; exit 1; }
 	@mkdir -p $(BUILD)/onnxruntime/tmp
 	cd $(BUILD)/onnxruntime/tmp && npm pack --silent onnxruntime-node@$(ORT_VERSION) >/dev/null
 	tar -xzf $(BUILD)/onnxruntime/tmp/onnxruntime-node-$(ORT_VERSION).tgz -C $(BUILD)/onnxruntime/tmp \
@@ -66,7 +70,7 @@ $(ORT_LIB):
 
 # The ONNX checker test runs Debian's python3-onnx on the exported graph.
 python3-onnx:
-	@/usr/bin/python3 -c 'import onnx' 2>/dev/null || apt-get install -y python3-onnx || \
+	@/usr/bin/python3 -c 'import onnx' 2>/dev/null || $(APT_INSTALL) python3-onnx || \
 	  { echo "the ONNX checker test needs Debian's python3-onnx: apt-get install -y python3-onnx"; exit 1; }
 
 ## model: train the default intent model from examples/intents into build/model
@@ -85,8 +89,8 @@ bench-intent: onnxruntime
 
 ## generate-onnx: regenerate core/intent/onnxpb from Debian libonnx-dev's onnx.proto
 generate-onnx: $(BIN)/protoc-gen-go
-	@command -v protoc >/dev/null || apt-get install -y protobuf-compiler
-	@test -f /usr/include/onnx/onnx.proto || apt-get install -y libonnx-dev
+	@command -v protoc >/dev/null || $(APT_INSTALL) protobuf-compiler
+	@test -f /usr/include/onnx/onnx.proto || $(APT_INSTALL) libonnx-dev
 	sed -e 's/^package onnx;/package onnx;\noption go_package = "github.com\/frontdeskhq\/frontdesk\/core\/intent\/onnxpb";/' \
 	  /usr/include/onnx/onnx.proto > core/intent/onnxpb/onnx.proto
 	PATH=$(GOBIN_ABS):$$PATH protoc -I core/intent/onnxpb --go_out=core/intent/onnxpb --go_opt=paths=source_relative onnx.proto
@@ -104,8 +108,8 @@ generate: generate-proto generate-onnx
 
 ## generate-proto: regenerate sdk/proto/pluginv1 from plugin.proto with Debian's protoc and pinned Go plugins
 generate-proto: $(BIN)/protoc-gen-go $(BIN)/protoc-gen-go-grpc
-	@command -v protoc >/dev/null || apt-get install -y protobuf-compiler
-	@test -f /usr/include/google/protobuf/timestamp.proto || apt-get install -y libprotobuf-dev
+	@command -v protoc >/dev/null || $(APT_INSTALL) protobuf-compiler
+	@test -f /usr/include/google/protobuf/timestamp.proto || $(APT_INSTALL) libprotobuf-dev
 	PATH=$(GOBIN_ABS):$$PATH protoc -I sdk/proto \
 	  --go_out=sdk/proto --go_opt=paths=source_relative \
 	  --go-grpc_out=sdk/proto --go-grpc_opt=paths=source_relative \
@@ -167,9 +171,9 @@ wasm: wasm-tools
 # wat2wasm (Debian wabt) assembles the fault-test modules; asc (npm assemblyscript, pinned by
 # the committed package-lock.json files) compiles the AssemblyScript SDK's executors.
 wasm-tools:
-	@command -v wat2wasm >/dev/null || apt-get install -y wabt || (apt-get update && apt-get install -y wabt) || \
+	@command -v wat2wasm >/dev/null || $(APT_INSTALL) wabt || \
 	  { echo "the wasm tests need wat2wasm: apt-get install -y wabt"; exit 1; }
-	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y npm"; exit 1; }
+	@command -v npm >/dev/null || $(APT_INSTALL) npm || { echo "npm is missing: apt-get install -y npm"; exit 1; }
 	@for d in sdk/executor/assemblyscript $(addprefix examples/executors/,$(AS_EXECUTORS)); do \
 	  test -x $$d/node_modules/.bin/asc || (cd $$d && npm ci --no-audit --no-fund) || exit 1; \
 	done
