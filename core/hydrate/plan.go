@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/frontdeskhq/frontdesk/core/expr"
+	"github.com/frontdeskhq/frontdesk/core/internal/dag"
 )
 
 // Spec is one compiled hydration: where the data comes from and how its arguments are made.
@@ -53,40 +54,9 @@ func NewPlan(specs []*Spec) (*Plan, error) {
 			}
 		}
 	}
-	const (
-		unvisited = iota
-		visiting
-		done
-	)
-	state := map[string]int{}
-	var stack []string
-	var visit func(name string) error
-	visit = func(name string) error {
-		switch state[name] {
-		case visiting:
-			i := 0
-			for stack[i] != name {
-				i++
-			}
-			return fmt.Errorf("hydrations depend on each other in a cycle: %s -> %s", strings.Join(stack[i:], " -> "), name)
-		case done:
-			return nil
-		}
-		state[name] = visiting
-		stack = append(stack, name)
-		for _, d := range p.specs[name].Deps {
-			if err := visit(d); err != nil {
-				return err
-			}
-		}
-		stack = stack[:len(stack)-1]
-		state[name] = done
-		return nil
-	}
-	for _, name := range p.Names() {
-		if err := visit(name); err != nil {
-			return nil, err
-		}
+	cycle, _ := dag.Walk(p.Names(), func(name string) []string { return p.specs[name].Deps })
+	if cycle != nil {
+		return nil, fmt.Errorf("hydrations depend on each other in a cycle: %s", strings.Join(cycle, " -> "))
 	}
 	return p, nil
 }

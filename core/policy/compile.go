@@ -14,6 +14,7 @@ import (
 
 	"github.com/frontdeskhq/frontdesk/core/expr"
 	"github.com/frontdeskhq/frontdesk/core/hydrate"
+	"github.com/frontdeskhq/frontdesk/core/internal/dag"
 )
 
 // Roots are the variables every expression may read, besides the policy's hydrations.
@@ -80,25 +81,31 @@ type Edge struct {
 func (c *Compiled) Edges() []Edge {
 	var out []Edge
 	for _, id := range c.NodeIDs() {
-		n := c.nodes[id]
-		for _, cd := range n.conds {
-			out = append(out, Edge{id, cd.target.id, cd.prog.Source()})
-		}
-		if n.elseT != nil {
-			out = append(out, Edge{id, n.elseT.id, "else"})
-		}
-		for _, b := range sortedKeys(n.branches) {
-			out = append(out, Edge{id, n.branches[b].id, b})
-		}
-		for _, ch := range n.choices {
-			out = append(out, Edge{id, ch.target.id, ch.value})
-		}
-		if n.next != nil {
-			out = append(out, Edge{id, n.next.id, ""})
-		}
-		if n.onError != nil {
-			out = append(out, Edge{id, n.onError.id, "error"})
-		}
+		out = append(out, c.nodes[id].edges()...)
+	}
+	return out
+}
+
+// edges returns the arrows leaving a node, in a stable order.
+func (n *node) edges() []Edge {
+	var out []Edge
+	for _, cd := range n.conds {
+		out = append(out, Edge{n.id, cd.target.id, cd.prog.Source()})
+	}
+	if n.elseT != nil {
+		out = append(out, Edge{n.id, n.elseT.id, "else"})
+	}
+	for _, b := range sortedKeys(n.branches) {
+		out = append(out, Edge{n.id, n.branches[b].id, b})
+	}
+	for _, ch := range n.choices {
+		out = append(out, Edge{n.id, ch.target.id, ch.value})
+	}
+	if n.next != nil {
+		out = append(out, Edge{n.id, n.next.id, ""})
+	}
+	if n.onError != nil {
+		out = append(out, Edge{n.id, n.onError.id, "error"})
 	}
 	return out
 }
@@ -564,59 +571,19 @@ func (c *compiler) ask(n *node, nodes map[string]*node, path []any) {
 
 // graph checks that the nodes form a DAG in which every node is reachable from the start.
 func (c *compiler) graph(start *node, nodes map[string]*node) {
-	succ := func(n *node) []*node {
-		var out []*node
-		for _, cd := range n.conds {
-			out = append(out, cd.target)
+	cycle, reached := dag.Walk([]string{start.id}, func(id string) []string {
+		var next []string
+		for _, e := range nodes[id].edges() {
+			next = append(next, e.To)
 		}
-		for _, b := range sortedKeys(n.branches) {
-			out = append(out, n.branches[b])
-		}
-		for _, ch := range n.choices {
-			out = append(out, ch.target)
-		}
-		for _, t := range []*node{n.elseT, n.next, n.onError} {
-			if t != nil {
-				out = append(out, t)
-			}
-		}
-		return out
-	}
-	const (
-		visiting = 1
-		done     = 2
-	)
-	state := map[*node]int{}
-	var stack []string
-	var visit func(n *node) bool
-	visit = func(n *node) bool {
-		switch state[n] {
-		case visiting:
-			i := 0
-			for stack[i] != n.id {
-				i++
-			}
-			c.fail(n.id, []any{"nodes", n.id}, "cycle: %s -> %s (a policy is a directed acyclic graph)", strings.Join(stack[i:], " -> "), n.id)
-			return false
-		case done:
-			return true
-		}
-		state[n] = visiting
-		stack = append(stack, n.id)
-		for _, s := range succ(n) {
-			if !visit(s) {
-				return false
-			}
-		}
-		stack = stack[:len(stack)-1]
-		state[n] = done
-		return true
-	}
-	if !visit(start) {
+		return next
+	})
+	if cycle != nil {
+		c.fail(cycle[0], []any{"nodes", cycle[0]}, "cycle: %s (a policy is a directed acyclic graph)", strings.Join(cycle, " -> "))
 		return
 	}
 	for _, id := range sortedKeys(nodes) {
-		if state[nodes[id]] == 0 {
+		if !reached[id] {
 			c.fail(id, []any{"nodes", id}, "unreachable from the start node %q", start.id)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/frontdeskhq/frontdesk/core/internal/dag"
 )
 
 // Set is a group of compiled policies loaded together, such as a folder in development. It is
@@ -123,36 +125,20 @@ func NewSet(policies ...*Compiled) (*Set, error) {
 }
 
 func (s *Set) checkCallCycles() error {
-	state := map[string]int{}
-	var stack []string
-	var visit func(name string) error
-	visit = func(name string) error {
-		switch state[name] {
-		case 1:
-			return fmt.Errorf("policies call each other in a cycle: %s -> %s", strings.Join(stack, " -> "), name)
-		case 2:
-			return nil
-		}
-		state[name] = 1
-		stack = append(stack, name)
+	cycle, _ := dag.Walk(s.Names(), func(name string) []string {
 		c := s.byName[name]
+		var called []string
 		for _, id := range c.NodeIDs() {
 			if n := c.nodes[id]; n.kind == KindCall {
 				if _, ok := s.byName[n.def.Call]; ok {
-					if err := visit(n.def.Call); err != nil {
-						return err
-					}
+					called = append(called, n.def.Call)
 				}
 			}
 		}
-		stack = stack[:len(stack)-1]
-		state[name] = 2
-		return nil
-	}
-	for _, name := range s.Names() {
-		if err := visit(name); err != nil {
-			return err
-		}
+		return called
+	})
+	if cycle != nil {
+		return fmt.Errorf("policies call each other in a cycle: %s", strings.Join(cycle, " -> "))
 	}
 	return nil
 }
