@@ -44,11 +44,7 @@ func DefaultConfig() Config {
 
 // LoadConfig reads the defaults, then the YAML file at path (if any), then the environment.
 func LoadConfig(path string, lookup func(string) (string, bool)) (Config, error) {
-	c := DefaultConfig()
-	if err := settings.Load(path, lookup, &c); err != nil {
-		return Config{}, err
-	}
-	return c, c.Validate()
+	return settings.LoadChecked(path, lookup, DefaultConfig())
 }
 
 // baseURL is the account's URL without a trailing slash.

@@ -148,3 +148,14 @@ func usage(w io.Writer, v reflect.Value, prefix string) {
 		fmt.Fprintln(w, line)
 	}
 }
+
+// LoadChecked starts from defaults, applies the file at path (if any) and the environment
+// with Load, and validates the result: the whole of a connector's LoadConfig.
+func LoadChecked[C interface{ Validate() error }](path string, lookup func(string) (string, bool), defaults C) (C, error) {
+	c := defaults
+	if err := Load(path, lookup, &c); err != nil {
+		var zero C
+		return zero, err
+	}
+	return c, c.Validate()
+}
