@@ -547,42 +547,18 @@ func (w *walker) question(n *node) *Ask {
 	return &a
 }
 
-// messageSource answers `source: message` hydrations from the message of this turn.
+// messageSource answers `source: message` hydrations from the message of this turn, with the
+// same fields expressions read from contact and message.
 func messageSource(msg message.Message) hydrate.Source {
 	return hydrate.SourceFunc(func(_ context.Context, call string, _ map[string]any) (any, error) {
 		switch call {
 		case "contact":
-			return contactMap(msg.Contact), nil
+			return newContactEnv(msg.Contact), nil
 		case "message", "":
-			return messageMap(msg), nil
+			return newMessageEnv(msg), nil
 		case "metadata":
-			return stringMap(msg.Metadata), nil
+			return msg.Metadata, nil
 		}
 		return nil, fmt.Errorf("source message has no call %q (have contact, message, metadata)", call)
 	})
-}
-
-func contactMap(c message.Contact) map[string]any {
-	return map[string]any{
-		"email": c.Email, "phone": c.Phone, "portal_user_id": c.PortalUserID,
-		"customer_id": c.CustomerID, "name": c.Name, "attributes": stringMap(c.Attributes),
-	}
-}
-
-func messageMap(m message.Message) map[string]any {
-	return map[string]any{
-		"id": m.ID, "text": m.Text, "channel": m.Channel, "locale": m.Locale,
-		"attachments": len(m.Attachments), "metadata": stringMap(m.Metadata),
-	}
-}
-
-func stringMap(m map[string]string) map[string]any {
-	if len(m) == 0 {
-		return nil
-	}
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

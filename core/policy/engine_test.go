@@ -408,3 +408,38 @@ nodes:
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "runs/s")
 }
+
+// The message source answers the fields expressions read, also after a suspended run is
+// serialized and restored.
+func TestMessageSourceAcrossTurns(t *testing.T) {
+	src := `
+policy: p
+hydrations:
+  who: { source: message, call: contact }
+start: a
+nodes:
+  a:
+    decide:
+      - { when: "who.customer_id != ''", goto: q }
+      - { else: no }
+  q: { ask: { text: "ok?", goto: b } }
+  b:
+    decide:
+      - { when: "who.customer_id == 'C-7' && who.attributes.country == 'DE'", goto: yes }
+      - { else: no }
+  yes: { end: matched }
+  no: { end: missed }
+`
+	c := compileTest(t, src, Env{})
+	set, err := NewSet(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &Engine{Library: set}
+	msg := message.Message{Contact: message.Contact{CustomerID: "C-7", Attributes: map[string]string{"country": "DE"}}}
+	_, st := e.Run(context.Background(), c, Start{Message: msg})
+	step, _ := e.Resume(context.Background(), roundTrip(t, st), Turn{Message: message.Message{Text: "yes"}})
+	if step.Status != Done || step.End.Resolution != "matched" {
+		t.Fatalf("got %+v (%v)", step, step.Err)
+	}
+}
