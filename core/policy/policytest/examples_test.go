@@ -28,34 +28,8 @@ func repoRoot(t *testing.T) string {
 	}
 }
 
-// The example policies without executors pass their cases and visit every node. (All of
-// them, the executor's included, run in cmd/frontdesk's TestPolicyCommands with the real
-// modules.)
-func TestExamplePolicies(t *testing.T) {
-	set, files, err := Load(filepath.Join(repoRoot(t), "examples", "policies"), policy.Env{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &Runner{Library: set}
-	var all []Result
-	for _, f := range files {
-		if f.Policy != "fee-dispute" {
-			all = append(all, r.Run(context.Background(), f)...)
-		}
-	}
-	var out strings.Builder
-	if failed := Print(&out, all, Covered(set, all), true); failed > 0 {
-		t.Fatalf("%d cases failed:\n%s", failed, out.String())
-	}
-	for _, c := range Covered(set, all) {
-		if len(c.Missing) > 0 && c.Policy != "fee-dispute" {
-			t.Errorf("policy %s: nodes no case visits: %v", c.Policy, c.Missing)
-		}
-	}
-	if len(all) < 18 {
-		t.Errorf("only %d cases", len(all))
-	}
-}
+// Every example policy's cases, with the real executor modules, run in cmd/frontdesk's
+// TestPolicyCommands; the tests here cover the runner itself.
 
 func TestFailuresAreReported(t *testing.T) {
 	set, _, err := Load(filepath.Join(repoRoot(t), "examples", "policies"), policy.Env{})
