@@ -11,7 +11,9 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -35,10 +37,11 @@ type route struct {
 	maxBody int
 }
 
-// Server routes requests by method and exact path.
+// Server routes requests by method and exact path, then by the longest mounted prefix.
 type Server struct {
 	cfg      Config
 	routes   map[string]map[string]route
+	prefixes []string
 	log      *slog.Logger
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
@@ -94,6 +97,37 @@ func (s *Server) HandleLimit(method, path string, maxBody int, h fasthttp.Reques
 	s.routes[path][method] = route{handle: h, maxBody: maxBody}
 }
 
+// HandlePrefix mounts a handler for every path under prefix (which should end in "/"), for
+// routes that carry ids in the path, such as /v1/inapp/flows/{id}/input. An exact route
+// wins over a prefix and a longer prefix over a shorter one; the handler reads the rest of
+// the path itself. Metrics label such requests with the prefix, never with the ids.
+func (s *Server) HandlePrefix(method, prefix string, h fasthttp.RequestHandler) {
+	s.HandlePrefixLimit(method, prefix, s.cfg.MaxBodyBytes, h)
+}
+
+// HandlePrefixLimit is HandlePrefix with the route's own body limit.
+func (s *Server) HandlePrefixLimit(method, prefix string, maxBody int, h fasthttp.RequestHandler) {
+	if _, known := s.routes[prefix]; !known {
+		s.prefixes = append(s.prefixes, prefix)
+		slices.SortFunc(s.prefixes, func(a, b string) int { return len(b) - len(a) })
+	}
+	s.HandleLimit(method, prefix, maxBody, h)
+}
+
+// match finds the routes of a path: its exact routes, else those of its longest prefix. The
+// label names the route in metrics.
+func (s *Server) match(path string) (methods map[string]route, label string, ok bool) {
+	if methods, ok := s.routes[path]; ok && !slices.Contains(s.prefixes, path) {
+		return methods, path, true
+	}
+	for _, p := range s.prefixes {
+		if strings.HasPrefix(path, p) {
+			return s.routes[p], p + "*", true
+		}
+	}
+	return nil, "", false
+}
+
 // maxBody is the largest body any route accepts: the server reads no more than that.
 func (s *Server) maxBody() int {
 	limit := s.cfg.MaxBodyBytes
@@ -127,20 +161,17 @@ func (s *Server) Handler() fasthttp.RequestHandler {
 		ctx.SetUserValue(requestIDKey, id)
 		ctx.Response.Header.Set("X-Request-Id", id)
 		path := string(ctx.Path())
-		label := "unmatched"
-		methods, ok := s.routes[path]
+		methods, label, ok := s.match(path)
 		r, allowed := methods[string(ctx.Method())]
 		switch {
 		case !ok:
+			label = "unmatched"
 			WriteError(ctx, fasthttp.StatusNotFound, "not_found", "no such endpoint: "+path)
 		case !allowed:
-			label = path
 			WriteError(ctx, fasthttp.StatusMethodNotAllowed, "method_not_allowed", string(ctx.Method())+" is not allowed on "+path)
 		case len(ctx.PostBody()) > r.maxBody:
-			label = path
 			WriteError(ctx, fasthttp.StatusRequestEntityTooLarge, "body_too_large", "the request body is larger than "+strconv.Itoa(r.maxBody)+" bytes")
 		default:
-			label = path
 			r.handle(ctx)
 		}
 		s.requests.WithLabelValues(label, strconv.Itoa(ctx.Response.StatusCode())).Inc()
