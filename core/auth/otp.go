@@ -1,5 +1,6 @@
 // Package auth proves who customers and clients are: one-time codes sent by SMS before any
-// change of customer data, and (in later files) signed links and API keys.
+// change of customer data (OTP), and valet keys: signed, single-use links that continue a request
+// in another channel (Valet).
 package auth
 
 import (
