@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,10 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/tetratelabs/wazero"
 
-	"github.com/frontdeskhq/frontdesk/channels/admin"
-	"github.com/frontdeskhq/frontdesk/channels/api"
 	"github.com/frontdeskhq/frontdesk/cmd/frontdesk/internal/config"
 	"github.com/frontdeskhq/frontdesk/core/auth"
 	"github.com/frontdeskhq/frontdesk/core/httpserver"
@@ -41,8 +37,12 @@ type gateway struct {
 	model    *intent.Reloadable
 	policies *policy.Set
 	router   *router.Router
-	server   *httpserver.Server
-	closers  []func() error
+	// handle is the router wrapped in the middleware every channel goes through.
+	handle  router.Handler
+	valet   *auth.Valet
+	reg     *prometheus.Registry
+	server  *httpserver.Server
+	closers []func() error
 }
 
 // newLogger builds the process logger from the configuration.
@@ -114,13 +114,15 @@ func buildGateway(ctx context.Context, cfg *config.Config, log *slog.Logger) (g 
 	if g.router, err = router.New(rcfg); err != nil {
 		return nil, err
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	handle := router.Chain(g.router.Handle,
-		router.Recoverer(log), router.NewMetrics(reg).Middleware(), router.Logging(log), router.Timeout(cfg.Limits.RequestTimeout))
-	g.server = httpserver.New(httpserver.Config{MaxBodyBytes: cfg.Limits.MaxBodyBytes}, reg, log)
-	api.New(handle, cfg.API.Token).Mount(g.server)
-	admin.Mount(g.server, g.adminConfig())
+	g.reg = prometheus.NewRegistry()
+	g.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	g.handle = router.Chain(g.router.Handle,
+		router.Recoverer(log), router.NewMetrics(g.reg).Middleware(), router.Logging(log), router.Timeout(cfg.Limits.RequestTimeout))
+	g.server = httpserver.New(httpserver.Config{MaxBodyBytes: cfg.Limits.MaxBodyBytes}, g.reg, log)
+	g.valet = newValet(cfg.Valet, g.sessions, log)
+	if err := g.mountChannels(ctx); err != nil {
+		return nil, err
+	}
 	log.Info("gateway ready", "policies", strings.Join(g.policies.Names(), ","), "intents", len(g.policies.Intents()),
 		"plugins", len(cfg.Plugins), "executors", executorCount(g.wasm))
 	return g, nil
@@ -238,21 +240,6 @@ func (g *gateway) sources() hydrate.Sources {
 		return hydrate.Sources{}
 	}
 	return g.plugins.Sources()
-}
-
-// adminConfig gives the admin API the operations it offers.
-func (g *gateway) adminConfig() admin.Config {
-	cfg := admin.Config{Token: g.cfg.Admin.Token}
-	if g.model != nil {
-		cfg.ReloadModel = g.Reload
-	}
-	// One compilation cache for the playground: a Go module compiles in about a second.
-	cache := wazero.NewCompilationCache()
-	g.closers = append(g.closers, func() error { return cache.Close(context.Background()) })
-	cfg.RunExecutor = func(ctx context.Context, module []byte, input json.RawMessage) (any, error) {
-		return wasm.RunOnce(ctx, module, input, wasm.RunOptions{Cache: cache})
-	}
-	return cfg
 }
 
 // Reload loads the intent model again; the old one keeps serving if that fails.

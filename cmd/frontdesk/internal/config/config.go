@@ -24,6 +24,12 @@ import (
 type Config struct {
 	// Listen is the HTTP address, such as 127.0.0.1:8080.
 	Listen string `yaml:"listen"`
+	// PublicURL is where customers reach this server (scheme, host, optional path prefix),
+	// used in links sent by email and in platform signatures computed behind proxies. It is
+	// http:// plus Listen when empty.
+	PublicURL string `yaml:"public_url"`
+	// Valet signs the links that continue a request in another channel.
+	Valet  Valet  `yaml:"valet"`
 	Log    Log    `yaml:"log"`
 	Limits Limits `yaml:"limits"`
 	// Policies says where policies come from.
@@ -127,6 +133,16 @@ type API struct {
 	Token string `yaml:"token"`
 }
 
+// Valet configures valet keys (core/auth.Valet).
+type Valet struct {
+	// Keys are secrets of at least 16 bytes, written as ${NAME}; the first signs, all verify.
+	// Without keys a random one is made at start: links then die with the process and work on
+	// this instance only, which suits development, never a deployment of many instances.
+	Keys []string `yaml:"keys"`
+	// TTL is how long a link stays valid; 24h when zero.
+	TTL time.Duration `yaml:"ttl"`
+}
+
 // Admin configures the admin API.
 type Admin struct {
 	// Token is required as a bearer token on every admin endpoint; without one the admin API
@@ -164,6 +180,13 @@ func Parse(path string, data []byte) (*Config, error) {
 func (c *Config) defaults() {
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:8080"
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.Listen
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if c.Valet.TTL == 0 {
+		c.Valet.TTL = 24 * time.Hour
 	}
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
@@ -218,6 +241,11 @@ func (c *Config) check() error {
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		errs = append(errs, fmt.Errorf("log.format: %q is not text or json", c.Log.Format))
+	}
+	for i, k := range c.Valet.Keys {
+		if len(k) < 16 {
+			errs = append(errs, fmt.Errorf("valet.keys[%d]: a key needs at least 16 bytes", i))
+		}
 	}
 	names := map[string]bool{}
 	for _, p := range c.Plugins {
