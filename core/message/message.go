@@ -165,4 +165,7 @@ type Conversation struct {
 	Turns         int       `json:"turns"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
+	// CSATRun is the last run that ended asking for a satisfaction score and has none yet;
+	// empty when no score waits.
+	CSATRun string `json:"csat_run,omitempty"`
 }

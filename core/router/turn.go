@@ -171,6 +171,9 @@ func (t *turn) after(ctx context.Context, step *policy.Step, st *policy.State, p
 			}
 		}
 		t.record(ctx, step, step.End.Resolution, handedOff)
+		if step.End.CSAT && t.r.cfg.Runs != nil {
+			t.conv.CSATRun = step.RunID
+		}
 	}
 	return replies
 }
