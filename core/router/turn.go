@@ -241,7 +241,7 @@ func (t *turn) flushLog(ctx context.Context) {
 	}
 	key := fmt.Sprintf("log:%s:%d", t.conv.ID, t.conv.Turns)
 	if len(t.notes) > 0 {
-		body := "frontdesk decision log (" + t.msg.Channel + ", turn " + fmt.Sprint(t.conv.Turns) + ")\n- " + strings.Join(t.notes, "\n- ")
+		body := "frontdesk decision log (" + logSource(t.msg) + ", turn " + fmt.Sprint(t.conv.Turns) + ")\n- " + strings.Join(t.notes, "\n- ")
 		if err := r.cfg.CRM.AddNote(ctx, plugin.Note{CaseID: t.conv.CaseID, Body: body, IdempotencyKey: key}); err != nil {
 			r.log.WarnContext(ctx, "decision log not written", "case", t.conv.CaseID, "err", err)
 		}
