@@ -214,3 +214,22 @@ test-servers-stop:
 ## test-state: run the session, queue and store tests against the embedded and the shared backends
 test-state: test-servers
 	$(TEST_SERVERS_ENV) $(GO) test -count=1 -race ./core/session/... ./core/queue/... ./core/store/...
+
+# ---- headless browser tests (internal/browsertest) ----
+BROWSER_NODE := $(BUILD)/node
+
+.PHONY: browser
+
+## browser: install Debian chromium and node when missing, and playwright-core (pinned by internal/browsertest/package-lock.json) into build/node
+browser: $(BROWSER_NODE)/node_modules/playwright-core/package.json
+	@command -v chromium >/dev/null || $(APT_INSTALL) chromium || \
+	  { echo "the browser tests need Debian chromium: apt-get install -y chromium"; exit 1; }
+
+$(BROWSER_NODE)/node_modules/playwright-core/package.json: internal/browsertest/package.json internal/browsertest/package-lock.json
+	@command -v npm >/dev/null || $(APT_INSTALL) npm || { echo "npm is missing: apt-get install -y npm"; exit 1; }
+	@mkdir -p $(BROWSER_NODE)
+	cp internal/browsertest/package.json internal/browsertest/package-lock.json $(BROWSER_NODE)/
+	cd $(BROWSER_NODE) && npm ci --no-audit --no-fund
+	@touch $@
+
+test: browser
