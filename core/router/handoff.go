@@ -1,0 +1,49 @@
+package router
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/frontdeskhq/frontdesk/core/intent"
+	"github.com/frontdeskhq/frontdesk/core/message"
+	"github.com/frontdeskhq/frontdesk/core/session"
+)
+
+// HandOff ends the conversation's waiting run, if any, and hands it to the team of its intent,
+// logging the reason on the case like any other decision. Channels call it when they give up
+// on their own, such as a voice channel after the caller did not answer a prompt several times.
+func (r *Router) HandOff(ctx context.Context, conversationID, reason string) ([]message.Reply, error) {
+	if conversationID == "" {
+		return nil, fmt.Errorf("%w: a conversation id is required", ErrBadMessage)
+	}
+	for attempt := 1; ; attempt++ {
+		replies, err := r.handOff(ctx, conversationID, reason)
+		if !errors.Is(err, session.ErrConflict) {
+			return replies, err
+		}
+		if attempt == maxAttempts {
+			return nil, ErrBusy
+		}
+	}
+}
+
+func (r *Router) handOff(ctx context.Context, conversationID, reason string) ([]message.Reply, error) {
+	conv, version, err := r.load(ctx, message.Message{ConversationID: conversationID})
+	if err != nil {
+		return nil, err
+	}
+	t := &turn{r: r, msg: message.Message{ConversationID: conversationID, Channel: conv.Channel}, conv: conv, started: time.Now()}
+	conv.Run, conv.Policy, conv.Version = nil, "", 0
+	pred := intent.Prediction{Intent: conv.Intent, Confidence: conv.Confidence}
+	replies := t.handoff(pred, r.cfg.Routing.TeamFor(conv.Intent), reason)
+	conv.Turns++
+	conv.UpdatedAt = r.cfg.Clock()
+	conv.LastMessageID, conv.LastReplies = "", replies
+	if err := r.save(ctx, conv, version); err != nil {
+		return nil, err
+	}
+	t.flushLog(ctx)
+	return replies, nil
+}
