@@ -91,6 +91,8 @@ type Reply struct {
 	Node string `json:"node,omitempty"`
 	// Error explains why the previous input was not accepted (a failed validation).
 	Error string `json:"error,omitempty"`
+	// FieldErrors says, by form field name, what is wrong with each rejected field.
+	FieldErrors map[string]string `json:"field_errors,omitempty"`
 	// End is set on the last reply of a finished run.
 	End *End `json:"end,omitempty"`
 	// Handoff is set when the conversation goes to a human team.
@@ -168,4 +170,14 @@ type Conversation struct {
 	// CSATRun is the last run that ended asking for a satisfaction score and has none yet;
 	// empty when no score waits.
 	CSATRun string `json:"csat_run,omitempty"`
+	// Earlier holds the suspended run at each earlier question of the running policy, oldest
+	// first, so that a channel can go back to them (Router.Back). Empty when going back would
+	// undo an action already done.
+	Earlier []Suspended `json:"earlier,omitempty"`
+}
+
+// Suspended is a run suspended at a question and the replies that asked it.
+type Suspended struct {
+	Run     json.RawMessage `json:"run"`
+	Replies []Reply         `json:"replies,omitempty"`
 }

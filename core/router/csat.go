@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/frontdeskhq/frontdesk/core/message"
-	"github.com/frontdeskhq/frontdesk/core/session"
 )
 
 // ErrNoCSAT reports that the conversation has no finished run waiting for a satisfaction
@@ -51,31 +50,26 @@ func (r *Router) SubmitCSAT(ctx context.Context, conversationID string, score in
 // replaced. Taking (next empty) fails with ErrNoCSAT when none waits; giving back (next
 // set) leaves a run that waits in the meantime alone.
 func (r *Router) takeCSATRun(ctx context.Context, conversationID, next string) (string, error) {
-	for attempt := 1; ; attempt++ {
-		conv, version, err := r.load(ctx, message.Message{ConversationID: conversationID})
-		if err != nil {
-			return "", err
-		}
-		if version == 0 {
-			return "", ErrNoCSAT
-		}
-		prev := conv.CSATRun
+	var prev string
+	_, err := r.update(ctx, conversationID, func(conv *message.Conversation) error {
+		prev = conv.CSATRun
 		switch {
 		case next == "" && prev == "":
-			return "", ErrNoCSAT
+			return ErrNoCSAT
 		case next != "" && prev != "":
-			return prev, nil
+			return errKept
 		}
 		conv.CSATRun = next
-		err = r.save(ctx, conv, version)
-		if err == nil {
-			return prev, nil
-		}
-		if !errors.Is(err, session.ErrConflict) {
-			return "", err
-		}
-		if attempt == maxAttempts {
-			return "", ErrBusy
-		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, ErrNoConversation):
+		return "", ErrNoCSAT
+	case errors.Is(err, errKept):
+		return prev, nil
 	}
+	return prev, err
 }
+
+// errKept stops giving a CSAT run back when another one waits already.
+var errKept = errors.New("another run waits for a score")

@@ -55,8 +55,11 @@ func question(node string, a *policy.Ask) message.Reply {
 	if a.Voice != nil {
 		r.Voice = &message.Voice{Say: a.Voice.Say, SSML: a.Voice.SSML, AudioURL: a.Voice.Audio, DTMF: a.Voice.DTMF, Hints: a.Voice.Hints}
 	}
-	if a.FieldErrors != nil && r.Error == "" {
-		r.Error = "Please check the highlighted fields."
+	if a.FieldErrors != nil {
+		r.FieldErrors = a.FieldErrors
+		if r.Error == "" {
+			r.Error = "Please check the highlighted fields."
+		}
 	}
 	return r
 }

@@ -24,6 +24,9 @@ type turn struct {
 	notes []string
 	// assign is the queue the case goes to after this turn, if any.
 	assign string
+	// from is the suspended run this turn resumed, at node fromNode; nil for a new run.
+	from     *message.Suspended
+	fromNode string
 }
 
 func (t *turn) note(format string, a ...any) {
@@ -137,6 +140,7 @@ func (t *turn) resume(ctx context.Context) []message.Reply {
 		t.conv.Run = nil
 		return t.handoff(pred, t.r.cfg.Routing.TeamFor(pred.Intent), "suspended run unreadable: "+err.Error())
 	}
+	t.from, t.fromNode = &message.Suspended{Run: t.conv.Run, Replies: t.conv.LastReplies}, st.Waiting
 	step, next := t.r.engine.Resume(ctx, st, policy.Turn{Message: t.msg})
 	return t.after(ctx, step, next, pred)
 }
@@ -155,6 +159,7 @@ func (t *turn) after(ctx context.Context, step *policy.Step, st *policy.State, p
 		}
 	}
 	t.logStep(step)
+	t.remember(step)
 	replies := replies(step)
 	switch step.Status {
 	case policy.Failed:
