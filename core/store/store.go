@@ -20,6 +20,9 @@ type Store interface {
 	Cursors
 	Processed
 	APIKeys
+	PolicyInfos
+	Experiments
+	RunPaths
 	// Close releases the database handle.
 	Close() error
 }

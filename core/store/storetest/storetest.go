@@ -26,6 +26,7 @@ func Run(t *testing.T, open Open) {
 		{"Processed", processedTests},
 		{"APIKeys", apiKeyTests},
 		{"Lifecycle", lifecycleTests},
+		{"Studio", studioTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
