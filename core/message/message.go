@@ -93,6 +93,8 @@ type Reply struct {
 	Error string `json:"error,omitempty"`
 	// FieldErrors says, by form field name, what is wrong with each rejected field.
 	FieldErrors map[string]string `json:"field_errors,omitempty"`
+	// CanGoBack is set on a question when an earlier one can be asked again (Router.Back).
+	CanGoBack bool `json:"can_go_back,omitempty"`
 	// End is set on the last reply of a finished run.
 	End *End `json:"end,omitempty"`
 	// Handoff is set when the conversation goes to a human team.

@@ -71,6 +71,7 @@ func (r *Router) Back(ctx context.Context, conversationID string) ([]message.Rep
 		conv.Earlier = conv.Earlier[:len(conv.Earlier)-1]
 		conv.Run = run.state
 		conv.LastReplies = asked(prev.Replies)
+		markBack(conv.LastReplies, len(conv.Earlier) > 0)
 		conv.LastMessageID = ""
 		conv.Turns++
 		conv.UpdatedAt = r.cfg.Clock()
@@ -130,4 +131,13 @@ func asked(replies []message.Reply) []message.Reply {
 		return replies
 	}
 	return out
+}
+
+// markBack tells the question among replies whether the customer can go back from it.
+func markBack(replies []message.Reply, can bool) {
+	for i := range replies {
+		if replies[i].Node != "" {
+			replies[i].CanGoBack = can
+		}
+	}
 }

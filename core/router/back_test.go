@@ -28,14 +28,16 @@ func TestBackReturnsToEarlierQuestions(t *testing.T) {
 		if err != nil {
 			t.Fatalf("back to %s: %v", wantNode, err)
 		}
-		if len(r) != 1 || r[0].Node != wantNode || r[0].Error != "" || r[0].FieldErrors != nil {
+		if len(r) != 1 || r[0].Node != wantNode || r[0].Error != "" || r[0].FieldErrors != nil || r[0].CanGoBack != (wantNode != "confirm") {
 			t.Fatalf("back to %s gave %+v", wantNode, r)
 		}
 	}
 	if _, err := f.router.Back(ctx, "back-1"); !errors.Is(err, ErrNoConversation) {
 		t.Fatalf("unknown conversation: %v", err)
 	}
-	send(message.Message{Intent: "change_address"})
+	if r := send(message.Message{Intent: "change_address"}); r[0].CanGoBack {
+		t.Fatalf("the first question offers to go back: %+v", r)
+	}
 	if _, err := f.router.Back(ctx, "back-1"); !errors.Is(err, ErrCannotGoBack) {
 		t.Fatalf("back at the first question: %v", err)
 	}
@@ -44,7 +46,9 @@ func TestBackReturnsToEarlierQuestions(t *testing.T) {
 	if r[0].FieldErrors["postcode"] == "" {
 		t.Fatalf("no field error for the postcode: %+v", r)
 	}
-	send(message.Message{Input: map[string]any{"street": "Torstrasse 1", "city": "Berlin", "postcode": "10119"}})
+	if r := send(message.Message{Input: map[string]any{"street": "Torstrasse 1", "city": "Berlin", "postcode": "10119"}}); !r[0].CanGoBack {
+		t.Fatalf("the code question does not offer to go back: %+v", r)
+	}
 	back("collect")
 	back("confirm")
 	if _, err := f.router.Back(ctx, "back-1"); !errors.Is(err, ErrCannotGoBack) {

@@ -161,6 +161,7 @@ func (t *turn) after(ctx context.Context, step *policy.Step, st *policy.State, p
 	t.logStep(step)
 	t.remember(step)
 	replies := replies(step)
+	markBack(replies, len(t.conv.Earlier) > 0)
 	switch step.Status {
 	case policy.Failed:
 		t.r.log.ErrorContext(ctx, "policy run failed", "conversation", t.conv.ID, "err", step.Err)
