@@ -60,7 +60,7 @@ func TestPostgresConcurrentMigrations(t *testing.T) {
 	if err := first.DB().QueryRow("SELECT current_schema()").Scan(&schema); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := first.DB().Exec("DROP TABLE schema_migrations, policy_versions, policies, policy_tests, audit_log, run_nodes, runs, channel_cursors, processed_ids, api_keys"); err != nil {
+	if _, err := first.DB().Exec("DROP TABLE schema_migrations, policy_versions, policies, policy_tests, audit_log, run_nodes, runs, channel_cursors, processed_ids, api_keys, policy_info, experiments"); err != nil {
 		t.Fatal(err)
 	}
 	u, _ := url.Parse(testservers.URL(t, testservers.PostgresEnv))
