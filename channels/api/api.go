@@ -67,12 +67,20 @@ func (c *Channel) serve(ctx *fasthttp.RequestCtx) {
 		msg.ConversationID = newConversationID()
 	}
 	replies, err := c.handle(ctx, msg)
+	if err != nil {
+		WriteHandleError(ctx, err)
+		return
+	}
+	if replies == nil {
+		replies = []message.Reply{}
+	}
+	httpserver.WriteJSON(ctx, fasthttp.StatusOK, Response{ConversationID: msg.ConversationID, Replies: replies})
+}
+
+// WriteHandleError answers a request whose message the router did not handle: 400 for a bad
+// message, 409 for a busy conversation, 504 for a timeout, else 500.
+func WriteHandleError(ctx *fasthttp.RequestCtx, err error) {
 	switch {
-	case err == nil:
-		if replies == nil {
-			replies = []message.Reply{}
-		}
-		httpserver.WriteJSON(ctx, fasthttp.StatusOK, Response{ConversationID: msg.ConversationID, Replies: replies})
 	case errors.Is(err, router.ErrBadMessage):
 		httpserver.WriteError(ctx, fasthttp.StatusBadRequest, "bad_message", err.Error())
 	case errors.Is(err, router.ErrBusy):
