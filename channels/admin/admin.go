@@ -24,8 +24,8 @@ type Config struct {
 	// Token is required as "Authorization: Bearer TOKEN". Without one the admin API is not
 	// mounted at all: an open admin API is never the default.
 	Token string
-	// ReloadModel loads the intent model again.
-	ReloadModel func() error
+	// ReloadModel loads the intent model again, on every instance.
+	ReloadModel func(ctx context.Context) error
 	// RunExecutor runs a module (bytes) once on a JSON input, as the playground does, and
 	// returns its report.
 	RunExecutor func(ctx context.Context, module []byte, input json.RawMessage) (any, error)
@@ -63,7 +63,7 @@ func (a *api) reload(ctx *fasthttp.RequestCtx) {
 		httpserver.WriteError(ctx, fasthttp.StatusNotImplemented, "no_model", "no intent model is configured")
 		return
 	}
-	if err := a.cfg.ReloadModel(); err != nil {
+	if err := a.cfg.ReloadModel(ctx); err != nil {
 		httpserver.WriteError(ctx, fasthttp.StatusUnprocessableEntity, "reload_failed", "the current model keeps serving: "+err.Error())
 		return
 	}

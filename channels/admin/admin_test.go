@@ -60,7 +60,7 @@ func TestAdminEndpoints(t *testing.T) {
 	var gotModule []byte
 	base := serve(t, Config{
 		Token: "adm",
-		ReloadModel: func() error {
+		ReloadModel: func(context.Context) error {
 			if failReload {
 				return errors.New("corrupt model")
 			}

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"log/slog"
+	"os"
 
 	"github.com/tetratelabs/wazero"
 
@@ -44,7 +46,7 @@ func (g *gateway) mountAdmin(context.Context) error {
 func (g *gateway) adminConfig() admin.Config {
 	cfg := admin.Config{Token: g.cfg.Admin.Token}
 	if g.model != nil {
-		cfg.ReloadModel = g.Reload
+		cfg.ReloadModel = g.ReloadEverywhere
 	}
 	// One compilation cache for the playground: a Go module compiles in about a second.
 	cache := wazero.NewCompilationCache()
@@ -69,4 +71,11 @@ func newValet(c config.Valet, used session.Store, log *slog.Logger) *auth.Valet 
 		log.Warn("valet.keys is not set: links are signed with a random key and stop working when this process stops")
 	}
 	return v
+}
+
+func newInstanceID() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return host + "-" + hex.EncodeToString(b[:])
 }

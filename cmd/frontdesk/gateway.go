@@ -7,12 +7,14 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/frontdeskhq/frontdesk/cmd/frontdesk/internal/config"
 	"github.com/frontdeskhq/frontdesk/core/auth"
+	"github.com/frontdeskhq/frontdesk/core/broadcast"
 	"github.com/frontdeskhq/frontdesk/core/httpserver"
 	"github.com/frontdeskhq/frontdesk/core/hydrate"
 	"github.com/frontdeskhq/frontdesk/core/intent"
@@ -38,11 +40,17 @@ type gateway struct {
 	policies *policy.Set
 	router   *router.Router
 	// handle is the router wrapped in the middleware every channel goes through.
-	handle  router.Handler
-	valet   *auth.Valet
-	reg     *prometheus.Registry
-	server  *httpserver.Server
-	closers []func() error
+	handle router.Handler
+	valet  *auth.Valet
+	// bus tells the other instances about reloads; in-process on one machine.
+	bus broadcast.Bus
+	// instance identifies this process in broadcasts, so it skips its own.
+	instance string
+	reg      *prometheus.Registry
+	server   *httpserver.Server
+	closers  []func() error
+	// draining is set at shutdown: /healthz fails so that no new work arrives.
+	draining atomic.Bool
 }
 
 // newLogger builds the process logger from the configuration.
@@ -59,7 +67,7 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 // buildGateway starts plugins, compiles executors and policies, loads the model and mounts
 // the channels. On error, what was started is stopped again.
 func buildGateway(ctx context.Context, cfg *config.Config, log *slog.Logger) (g *gateway, err error) {
-	g = &gateway{cfg: cfg, log: log}
+	g = &gateway{cfg: cfg, log: log, instance: newInstanceID()}
 	defer func() {
 		if err != nil {
 			g.Close()
@@ -119,8 +127,12 @@ func buildGateway(ctx context.Context, cfg *config.Config, log *slog.Logger) (g 
 	g.handle = router.Chain(g.router.Handle,
 		router.Recoverer(log), router.NewMetrics(g.reg).Middleware(), router.Logging(log), router.Timeout(cfg.Limits.RequestTimeout))
 	g.server = httpserver.New(httpserver.Config{MaxBodyBytes: cfg.Limits.MaxBodyBytes}, g.reg, log)
+	g.server.SetReadiness(g.ready)
 	g.valet = newValet(cfg.Valet, g.sessions, log)
 	if err := g.mountChannels(ctx); err != nil {
+		return nil, err
+	}
+	if err := g.followReloads(ctx); err != nil {
 		return nil, err
 	}
 	log.Info("gateway ready", "policies", strings.Join(g.policies.Names(), ","), "intents", len(g.policies.Intents()),
@@ -139,9 +151,12 @@ func (g *gateway) openState(ctx context.Context) error {
 		}
 		g.closers = append(g.closers, client.Close)
 		g.sessions = session.NewRedis(client, g.cfg.Session.Prefix)
+		g.bus = broadcast.NewRedis(client, g.cfg.Session.Prefix, g.log)
 	default:
 		g.sessions = session.NewMemory()
+		g.bus = broadcast.NewMemory()
 	}
+	g.closers = append(g.closers, g.bus.Close)
 	g.closers = append(g.closers, g.sessions.Close)
 	target := g.cfg.Store.Path
 	if g.cfg.Store.Driver == "postgres" {
@@ -248,6 +263,35 @@ func (g *gateway) Reload() error {
 		return errors.New("no intent model configured")
 	}
 	return g.model.Reload()
+}
+
+// topicModel is the broadcast topic of intent model reloads.
+const topicModel = "model"
+
+// ReloadEverywhere reloads the model here, reporting a failure to the caller, and then tells
+// every other instance to reload it too.
+func (g *gateway) ReloadEverywhere(ctx context.Context) error {
+	if err := g.Reload(); err != nil {
+		return err
+	}
+	return g.bus.Publish(ctx, topicModel, []byte(g.instance))
+}
+
+// followReloads reloads the model when another instance announces a reload.
+func (g *gateway) followReloads(ctx context.Context) error {
+	if g.model == nil {
+		return nil
+	}
+	return g.bus.Subscribe(ctx, topicModel, func(from []byte) {
+		if string(from) == g.instance {
+			return
+		}
+		if err := g.Reload(); err != nil {
+			g.log.Error("model reload announced by another instance failed; the current model keeps serving", "from", string(from), "err", err)
+			return
+		}
+		g.log.Info("intent model reloaded, as announced by another instance", "from", string(from))
+	})
 }
 
 // Close stops everything in the reverse order of starting.

@@ -25,7 +25,8 @@ func newServeCmd() *cobra.Command {
 		Short: "Serve the channels: run policies for incoming messages",
 		Long: `Serve starts the plugins, compiles the executors and policies, loads the intent model and
 serves every HTTP channel on one address. SIGHUP reloads the intent model; SIGINT or SIGTERM
-stop taking requests, finish those in flight and exit.`,
+make /healthz fail, wait limits.drain_delay for the load balancer to notice, stop taking
+requests, finish those in flight (at most 15 s) and exit.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := config.Load(cfgPath)
@@ -65,7 +66,11 @@ stop taking requests, finish those in flight and exit.`,
 						log.Info("intent model reloaded")
 					}
 				case <-ctx.Done():
-					log.Info("shutting down")
+					// Fail readiness first and give the load balancer time to notice, then stop
+					// accepting connections and finish the requests in flight.
+					g.draining.Store(true)
+					log.Info("shutting down", "drain_delay", cfg.Limits.DrainDelay)
+					time.Sleep(cfg.Limits.DrainDelay)
 					sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 					defer cancel()
 					if err := g.server.Shutdown(sctx); err != nil && !errors.Is(err, context.Canceled) {

@@ -61,6 +61,9 @@ type Limits struct {
 	MaxBodyBytes int `yaml:"max_body_bytes"`
 	// RequestTimeout bounds the handling of one message (10s).
 	RequestTimeout time.Duration `yaml:"request_timeout"`
+	// DrainDelay is how long a stopping instance fails /healthz before it stops listening, so
+	// a load balancer takes it out of rotation first (0; 5s behind Kubernetes).
+	DrainDelay time.Duration `yaml:"drain_delay"`
 }
 
 // Policies says where policies come from.
