@@ -24,6 +24,7 @@ func (g *gateway) mountChannels(ctx context.Context) error {
 	for _, mount := range []func(context.Context) error{
 		g.mountAPI,
 		g.mountAdmin,
+		g.mountAgent,
 	} {
 		if err := mount(ctx); err != nil {
 			return err
