@@ -1,0 +1,326 @@
+package email
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/frontdeskhq/frontdesk/core/session"
+	"github.com/frontdeskhq/frontdesk/core/store"
+)
+
+// HandleFunc handles one raw mail; an error leaves the mail to be handled again.
+type HandleFunc func(ctx context.Context, mb MailboxConfig, raw []byte) error
+
+// Poller fetches new mail from one mailbox and hands each to Handle, in UID order. It
+// reconnects with backoff, waits in IDLE where the server has it (the client re-issues IDLE
+// every 28 minutes, under the 29 of RFC 2177) and polls otherwise, and keeps its position
+// (UIDVALIDITY and last UID) in the store. Only after Handle returned does it flag or move a
+// mail and then advance the position, so a crash at any point leads to handling a mail again,
+// never to losing it; Handle's idempotency makes the repetition harmless.
+type Poller struct {
+	Mailbox MailboxConfig
+	Handle  HandleFunc
+	Cursors store.Cursors
+	// Leases, when set, makes the poller take the lease "email/<mailbox>" first, so that one
+	// instance polls a mailbox at a time; cursor writes carry its fencing token.
+	Leases session.Store
+	// Holder names this instance in the lease.
+	Holder   string
+	LeaseTTL time.Duration
+	Log      *slog.Logger
+	// Dial opens the TCP connection; net.Dialer when nil.
+	Dial func(network, addr string) (net.Conn, error)
+	// MaxBackoff caps the wait between reconnections (5m); the first wait is a second.
+	MaxBackoff time.Duration
+}
+
+// Run polls until ctx is done.
+func (p *Poller) Run(ctx context.Context) error {
+	p.Mailbox = p.Mailbox.withDefaults()
+	log := p.logger()
+	wait, maxWait := time.Second, p.MaxBackoff
+	if maxWait <= 0 {
+		maxWait = 5 * time.Minute
+	}
+	wait = min(wait, maxWait)
+	for ctx.Err() == nil {
+		progressed, err := p.leased(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if progressed {
+			wait = min(time.Second, maxWait)
+		}
+		if errors.Is(err, session.ErrLeaseHeld) {
+			log.DebugContext(ctx, "mailbox polled by another instance", "mailbox", p.Mailbox.Name)
+		} else if err != nil {
+			log.WarnContext(ctx, "mailbox connection ended", "mailbox", p.Mailbox.Name, "err", err, "retry_in", wait)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, maxWait)
+	}
+	return nil
+}
+
+func (p *Poller) logger() *slog.Logger {
+	if p.Log == nil {
+		return slog.Default()
+	}
+	return p.Log
+}
+
+// leased runs one connection under the mailbox's lease; progressed reports whether any mail
+// was handled, which resets the backoff.
+func (p *Poller) leased(ctx context.Context) (progressed bool, err error) {
+	if p.Leases == nil {
+		return p.connection(ctx, 0)
+	}
+	ttl := p.LeaseTTL
+	if ttl <= 0 {
+		ttl = 30 * time.Second
+	}
+	lease, err := session.AcquireLease(ctx, p.Leases, "email/"+p.Mailbox.Name, p.Holder, ttl)
+	if err != nil {
+		return false, err
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	kept := make(chan struct{})
+	go func() {
+		defer close(kept)
+		if err := lease.Keep(ctx); err != nil {
+			cancel(err)
+		}
+	}()
+	progressed, err = p.connection(ctx, lease.Token())
+	cancel(nil)
+	<-kept
+	if cause := context.Cause(ctx); err != nil && cause != nil && !errors.Is(cause, context.Canceled) {
+		err = cause
+	}
+	return progressed, err
+}
+
+// connection connects, then fetches and waits for new mail until an error or ctx ends it.
+func (p *Poller) connection(ctx context.Context, token uint64) (progressed bool, err error) {
+	mb := p.Mailbox
+	arrived := make(chan struct{}, 1)
+	opts := &imapclient.Options{UnilateralDataHandler: &imapclient.UnilateralDataHandler{
+		Mailbox: func(d *imapclient.UnilateralDataMailbox) {
+			if d.NumMessages != nil {
+				select {
+				case arrived <- struct{}{}:
+				default:
+				}
+			}
+		},
+	}}
+	c, err := dialIMAP(mb, p.Dial, opts)
+	if err != nil {
+		return false, fmt.Errorf("connect %s:%d: %w", mb.Host, mb.Port, err)
+	}
+	defer c.Close()
+	// Closing the connection is the one way to interrupt a command in flight.
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	defer stop()
+	if mb.Processed != "" {
+		// Create fails when the folder exists, which is the usual case.
+		_ = c.Create(mb.Processed, nil).Wait()
+	}
+	sel, err := c.Select(mb.Folder, nil).Wait()
+	if err != nil {
+		return false, fmt.Errorf("select %s: %w", mb.Folder, err)
+	}
+	for {
+		n, err := p.fetchNew(ctx, c, sel.UIDValidity, token)
+		progressed = progressed || n > 0
+		if err != nil {
+			return progressed, err
+		}
+		if err := p.wait(ctx, c, arrived); err != nil {
+			return progressed, err
+		}
+	}
+}
+
+// wait returns when new mail may have arrived: an EXISTS in IDLE, or the poll interval.
+func (p *Poller) wait(ctx context.Context, c *imapclient.Client, arrived chan struct{}) error {
+	timer := time.NewTimer(p.Mailbox.PollInterval)
+	defer timer.Stop()
+	if !c.Caps().Has(imap.CapIdle) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timer.C:
+			return nil
+		}
+	}
+	idle, err := c.Idle()
+	if err != nil {
+		return fmt.Errorf("idle: %w", err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-timer.C:
+	case <-arrived:
+	case <-c.Closed():
+	}
+	if err := idle.Close(); err != nil {
+		return fmt.Errorf("idle: %w", err)
+	}
+	if err := idle.Wait(); err != nil {
+		return fmt.Errorf("idle: %w", err)
+	}
+	return ctx.Err()
+}
+
+func (p *Poller) cursorKey() string { return "email/cursor/" + p.Mailbox.Name }
+
+// position reads the stored position; a different UIDVALIDITY starts from the beginning
+// (the mails are handled again, and their idempotency keys find the cases they made).
+func (p *Poller) position(ctx context.Context, validity uint32) (imap.UID, error) {
+	v, err := p.Cursors.Cursor(ctx, p.cursorKey())
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	vs, us, _ := strings.Cut(v, ":")
+	stored, err1 := strconv.ParseUint(vs, 10, 32)
+	last, err2 := strconv.ParseUint(us, 10, 32)
+	if err1 != nil || err2 != nil {
+		p.logger().WarnContext(ctx, "unreadable mailbox cursor: starting over", "mailbox", p.Mailbox.Name, "cursor", v)
+		return 0, nil
+	}
+	if uint32(stored) != validity {
+		p.logger().WarnContext(ctx, "UIDVALIDITY changed: reading the mailbox again", "mailbox", p.Mailbox.Name,
+			"old", stored, "new", validity)
+		return 0, nil
+	}
+	return imap.UID(last), nil
+}
+
+// fetchNew handles every mail above the stored position, a batch at a time, and returns how
+// many it handled.
+func (p *Poller) fetchNew(ctx context.Context, c *imapclient.Client, validity uint32, token uint64) (int, error) {
+	last, err := p.position(ctx, validity)
+	if err != nil {
+		return 0, err
+	}
+	data, err := c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: last + 1, Stop: 0}}}}, nil).Wait()
+	if err != nil {
+		return 0, fmt.Errorf("search: %w", err)
+	}
+	// "last+1:*" always matches the newest mail, even below last+1.
+	uids := slices.DeleteFunc(data.AllUIDs(), func(u imap.UID) bool { return u <= last })
+	slices.Sort(uids)
+	handled := 0
+	for len(uids) > 0 {
+		batch := uids[:min(len(uids), p.Mailbox.BatchSize)]
+		uids = uids[len(batch):]
+		done, err := p.fetchBatch(ctx, c, batch)
+		handled += len(done)
+		if ferr := p.finish(ctx, c, validity, done, token); ferr != nil {
+			return handled, ferr
+		}
+		if err != nil {
+			return handled, err
+		}
+	}
+	return handled, nil
+}
+
+// fetchBatch fetches a batch with BODY.PEEK[] (which leaves \Seen alone) and hands each mail
+// to Handle as it arrives, so a batch never holds more than one mail in memory. It stops at
+// the first mail that fails and returns the UIDs handled, in the order of the batch, up to the
+// first one not handled: the position may advance past those only.
+func (p *Poller) fetchBatch(ctx context.Context, c *imapclient.Client, batch []imap.UID) ([]imap.UID, error) {
+	var set imap.UIDSet
+	set.AddNum(batch...)
+	section := &imap.FetchItemBodySection{Peek: true}
+	cmd := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+	defer cmd.Close()
+	handled := map[imap.UID]bool{}
+	var failed error
+	for msg := cmd.Next(); msg != nil && failed == nil; msg = cmd.Next() {
+		var uid imap.UID
+		var raw []byte
+		for item := msg.Next(); item != nil; item = msg.Next() {
+			switch it := item.(type) {
+			case imapclient.FetchItemDataUID:
+				uid = it.UID
+			case imapclient.FetchItemDataBodySection:
+				if raw, failed = io.ReadAll(io.LimitReader(it.Literal, maxFetchBytes)); failed != nil {
+					failed = fmt.Errorf("fetch: %w", failed)
+				}
+			}
+		}
+		if failed != nil || uid == 0 || raw == nil {
+			continue
+		}
+		if err := p.Handle(ctx, p.Mailbox, raw); err != nil {
+			failed = fmt.Errorf("uid %d: %w", uid, err)
+			continue
+		}
+		handled[uid] = true
+	}
+	if err := cmd.Close(); err != nil && failed == nil {
+		failed = fmt.Errorf("fetch: %w", err)
+	}
+	var done []imap.UID
+	for _, u := range batch {
+		if !handled[u] {
+			break
+		}
+		done = append(done, u)
+	}
+	if failed == nil && len(done) < len(batch) {
+		// A mail expunged by someone else between SEARCH and FETCH is simply absent; the rest
+		// of the batch is taken up again from the position on the next round.
+		failed = fmt.Errorf("fetch: uid %d not returned", batch[len(done)])
+	}
+	return done, failed
+}
+
+// maxFetchBytes caps the bytes read of one mail; mime.Parse caps further.
+const maxFetchBytes = 32 << 20
+
+// finish flags or moves the handled mails, then stores the position after them.
+func (p *Poller) finish(ctx context.Context, c *imapclient.Client, validity uint32, done []imap.UID, token uint64) error {
+	if len(done) == 0 {
+		return nil
+	}
+	var set imap.UIDSet
+	set.AddNum(done...)
+	if *p.Mailbox.MarkSeen {
+		if err := c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}, nil).Close(); err != nil {
+			return fmt.Errorf("flag \\Seen: %w", err)
+		}
+	}
+	if p.Mailbox.Processed != "" {
+		if _, err := c.Move(set, p.Mailbox.Processed).Wait(); err != nil {
+			return fmt.Errorf("move to %s: %w", p.Mailbox.Processed, err)
+		}
+	}
+	value := fmt.Sprintf("%d:%d", validity, done[len(done)-1])
+	if p.Leases == nil {
+		return p.Cursors.SetCursor(ctx, p.cursorKey(), value)
+	}
+	return p.Cursors.SetCursorFenced(ctx, p.cursorKey(), value, token)
+}
