@@ -12,6 +12,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/frontdeskhq/frontdesk/channels/api"
 	"github.com/frontdeskhq/frontdesk/core/httpserver"
 	"github.com/frontdeskhq/frontdesk/core/message"
 	"github.com/frontdeskhq/frontdesk/core/router"
@@ -195,7 +196,7 @@ func (c *Channel) enter(ctx *fasthttp.RequestCtx, convID string, who Identity) {
 	}
 	replies, err := c.cfg.Handle(ctx, msg)
 	if err != nil {
-		writeRouterError(ctx, err)
+		api.WriteHandleError(ctx, err)
 		return
 	}
 	view := c.viewOf(ctx, convID, nil)
@@ -214,17 +215,4 @@ type EntryResult struct {
 	Agent   string          `json:"agent"`
 	Replies []message.Reply `json:"replies"`
 	View    *View           `json:"view"`
-}
-
-func writeRouterError(ctx *fasthttp.RequestCtx, err error) {
-	switch {
-	case errors.Is(err, router.ErrBadMessage):
-		httpserver.WriteError(ctx, fasthttp.StatusBadRequest, "bad_message", err.Error())
-	case errors.Is(err, router.ErrBusy):
-		httpserver.WriteError(ctx, fasthttp.StatusConflict, "busy", "the customer answered at the same time; reload the conversation")
-	case errors.Is(err, context.DeadlineExceeded):
-		httpserver.WriteError(ctx, fasthttp.StatusGatewayTimeout, "timeout", "the turn took too long; reload the conversation before trying again")
-	default:
-		httpserver.WriteError(ctx, fasthttp.StatusInternalServerError, "internal", "the turn could not be handled: "+err.Error())
-	}
 }

@@ -125,9 +125,10 @@ async function renderOptions(v) {
   if (q && q.form && q.form.length) {
     for (const f of q.form) {
       const id = 'field-' + f.name;
-      form.append(el('label', { for: id, text: (f.label || f.name) + (f.required ? ' (required)' : '') }),
-        el('input', { id, name: f.name, type: f.type === 'number' ? 'number' : 'text', required: !!f.required,
-          maxlength: f.max || null, pattern: f.pattern || null, autocomplete: 'off' }));
+      const input = el('input', { id, name: f.name, type: f.type === 'number' ? 'number' : 'text', required: !!f.required,
+        maxlength: f.max || null, autocomplete: 'off' });
+      checkPattern(input, f.pattern);
+      form.append(el('label', { for: id, text: (f.label || f.name) + (f.required ? ' (required)' : '') }), input);
     }
     form.append(el('button', { type: 'submit', text: 'Send' }));
     return;
@@ -141,6 +142,21 @@ async function renderOptions(v) {
   form.append(el('label', { for: 'free-text', text: 'What the customer says' }),
     el('input', { id: 'free-text', name: 'text', autocomplete: 'off' }),
     el('button', { type: 'submit', text: v.waiting ? 'Send' : 'Start' }));
+}
+
+// checkPattern checks a field against the policy's pattern as it is typed. The policy's
+// patterns are Go (RE2) syntax, which the pattern attribute's unicode-sets mode would reject
+// for such common forms as [0-9A-Z -]; the server checks again in any case.
+function checkPattern(input, pattern) {
+  if (!pattern) return;
+  let re;
+  try {
+    re = new RegExp('^(?:' + pattern + ')$', 'u');
+  } catch {
+    return;
+  }
+  input.addEventListener('input', () =>
+    input.setCustomValidity(input.value && !re.test(input.value) ? 'Does not match the expected format.' : ''));
 }
 
 async function open(kind, id) {
