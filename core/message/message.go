@@ -160,6 +160,8 @@ type Conversation struct {
 	// Policy and Version name the policy whose run is suspended, if any.
 	Policy  string `json:"policy,omitempty"`
 	Version int    `json:"version,omitempty"`
+	// Experiment names the experiment that chose the version of the current run, if any.
+	Experiment string `json:"experiment,omitempty"`
 	// Run is the suspended run, serialized by the policy engine; empty when none waits.
 	Run json.RawMessage `json:"run,omitempty"`
 	// LastMessageID and LastReplies remember the last turn, so a redelivered message is

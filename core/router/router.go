@@ -50,6 +50,11 @@ type Config struct {
 	Executors policy.Executors
 	// Runs records finished runs for analytics; optional.
 	Runs store.Runs
+	// Versions picks the version serving a new run instead of the Live one, as experiments
+	// do; optional.
+	Versions VersionChooser
+	// Shadow runs shadow versions beside live runs; optional.
+	Shadow Shadower
 	// ConversationTTL is how long an idle conversation is kept; 24 hours when zero.
 	ConversationTTL time.Duration
 	Logger          *slog.Logger

@@ -81,14 +81,20 @@ func (t *turn) start(ctx context.Context) []message.Reply {
 	if !ok {
 		return t.handoff(pred, t.r.cfg.Routing.TeamFor(pred.Intent), "no policy serves intent "+pred.Intent)
 	}
-	t.note("policy %s version %d started", c.Policy.Name, c.Policy.Version)
-	step, st := t.r.engine.Run(ctx, c, policy.Start{
+	c = t.choose(ctx, c)
+	t.note("policy %s version %d started%s", c.Policy.Name, c.Policy.Version, experimentNote(t.conv.Experiment))
+	start := policy.Start{
 		Message:        t.msg,
 		RunID:          t.conv.ID + "-" + fmt.Sprint(t.conv.Turns),
 		ConversationID: t.conv.ID,
 		CaseID:         t.conv.CaseID,
 		Intent:         policy.IntentResult{Name: pred.Intent, Confidence: pred.Confidence},
-	})
+	}
+	ctx, shadowed := t.watch(ctx, c, &start)
+	step, st := t.r.engine.Run(ctx, c, start)
+	if shadowed != nil {
+		shadowed(step)
+	}
 	return t.after(ctx, step, st, pred)
 }
 
@@ -231,7 +237,7 @@ func (t *turn) record(ctx context.Context, step *policy.Step, outcome string, ha
 	}
 	err := t.r.cfg.Runs.RecordRun(ctx, store.Run{
 		ID: step.RunID, Policy: step.Policy, Version: step.Version, Channel: t.msg.Channel,
-		Path: step.Path, Outcome: outcome, HandedOff: handedOff, Latency: time.Since(t.started),
+		Path: step.Path, Outcome: outcome, HandedOff: handedOff, Latency: time.Since(t.started), Experiment: t.conv.Experiment,
 	})
 	if err != nil {
 		t.r.log.WarnContext(ctx, "run not recorded", "conversation", t.conv.ID, "err", err)

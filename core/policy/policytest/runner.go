@@ -24,6 +24,12 @@ type Result struct {
 	Failures []string
 	Path     []string
 	Took     time.Duration
+	// Step is the run's last step; Trace, Says and Actions gather every step's, for
+	// simulations that show the whole run.
+	Step    *policy.Step
+	Trace   []policy.Event
+	Says    []string
+	Actions []policy.ActionRecord
 }
 
 // Passed reports whether the case met every expectation.
@@ -53,6 +59,11 @@ func (r *Runner) Run(ctx context.Context, f *File) []Result {
 		out = append(out, r.runCase(ctx, c, tc))
 	}
 	return out
+}
+
+// RunCase runs one case against c, which need not be in the Library (a version under review).
+func (r *Runner) RunCase(ctx context.Context, c *policy.Compiled, tc Case) Result {
+	return r.runCase(ctx, c, tc)
 }
 
 func (r *Runner) runCase(ctx context.Context, c *policy.Compiled, tc Case) Result {
@@ -90,6 +101,7 @@ func (r *Runner) runCase(ctx context.Context, c *policy.Compiled, tc Case) Resul
 	step, st := e.Run(ctx, c, policy.Start{Message: msg, RunID: "test", Fixtures: fixtures,
 		Intent: policy.IntentResult{Name: firstIntent(c), Confidence: tc.Intent}})
 	says := append([]string{}, step.Says...)
+	res.Trace, res.Actions = append(res.Trace, step.Trace...), append(res.Actions, step.Actions...)
 	asked := map[string]int{}
 	for turns := 0; step.Status == policy.Asking && st != nil; turns++ {
 		if turns == maxTurns {
@@ -111,8 +123,9 @@ func (r *Runner) runCase(ctx context.Context, c *policy.Compiled, tc Case) Resul
 		asked[step.Node]++
 		step, st = e.Resume(ctx, st, policy.Turn{Message: answer, Fixtures: fixtures})
 		says = append(says, step.Says...)
+		res.Trace, res.Actions = append(res.Trace, step.Trace...), append(res.Actions, step.Actions...)
 	}
-	res.Path = step.Path
+	res.Path, res.Step, res.Says = step.Path, step, says
 	res.Failures = append(res.Failures, check(tc.Expect, step, res.Path, called, says, st)...)
 	res.Took = time.Since(start)
 	return res
