@@ -43,6 +43,7 @@ type Config struct {
 	Services  Services         `yaml:"services"`
 	Executors Executors        `yaml:"executors"`
 	API       API              `yaml:"api"`
+	Inapp     Inapp            `yaml:"inapp"`
 	Admin     Admin            `yaml:"admin"`
 }
 
@@ -249,6 +250,9 @@ func (c *Config) check() error {
 		if len(k) < 16 {
 			errs = append(errs, fmt.Errorf("valet.keys[%d]: a key needs at least 16 bytes", i))
 		}
+	}
+	if err := c.Inapp.check(); err != nil {
+		errs = append(errs, err)
 	}
 	names := map[string]bool{}
 	for _, p := range c.Plugins {
