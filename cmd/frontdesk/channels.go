@@ -26,6 +26,7 @@ func (g *gateway) mountChannels(ctx context.Context) error {
 		g.mountAdmin,
 		g.mountAgent,
 		g.mountInapp,
+		g.mountWebchat,
 	} {
 		if err := mount(ctx); err != nil {
 			return err

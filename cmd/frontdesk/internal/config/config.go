@@ -45,6 +45,8 @@ type Config struct {
 	API       API              `yaml:"api"`
 	Inapp     Inapp            `yaml:"inapp"`
 	Admin     Admin            `yaml:"admin"`
+	// Webchat configures the web chat widget and its portal login.
+	Webchat Webchat `yaml:"webchat"`
 }
 
 // Log sets logging.
@@ -251,6 +253,7 @@ func (c *Config) check() error {
 			errs = append(errs, fmt.Errorf("valet.keys[%d]: a key needs at least 16 bytes", i))
 		}
 	}
+	errs = append(errs, c.Webchat.check())
 	if err := c.Inapp.check(); err != nil {
 		errs = append(errs, err)
 	}
