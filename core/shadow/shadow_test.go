@@ -110,7 +110,9 @@ func TestShadowNeverTouchesPlugins(t *testing.T) {
 		}
 	}
 
-	otp := func(context.Context, policy.ActionCall) (policy.ActionResult, error) { return policy.ActionResult{}, nil }
+	otp := func(context.Context, policy.ActionCall) (policy.ActionResult, error) {
+		return policy.ActionResult{}, nil
+	}
 	actions := host.Actions().Merge(policy.Actions{"otp.verify": otp})
 	all := router.BuiltinActions(log).Merge(actions)
 	sources := host.Sources()
