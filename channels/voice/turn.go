@@ -86,11 +86,13 @@ type Call struct {
 	Metadata  map[string]string
 }
 
-// state is what a call keeps between turns: the question asked and the reprompts spent on it.
+// state is what a call keeps between turns: what is known of the caller (a customer id from
+// the first request's URL), the question asked and the reprompts spent on it.
 type state struct {
-	Prompt  *Prompt `json:"prompt,omitempty"`
-	NoInput int     `json:"no_input,omitempty"`
-	NoMatch int     `json:"no_match,omitempty"`
+	Contact message.Contact `json:"contact"`
+	Prompt  *Prompt         `json:"prompt,omitempty"`
+	NoInput int             `json:"no_input,omitempty"`
+	NoMatch int             `json:"no_match,omitempty"`
 }
 
 func stateKey(conversationID string) string { return "voice:" + conversationID }
@@ -104,10 +106,11 @@ func (v *Voice) Turn(ctx context.Context, call Call, in Input) (Prompt, error) {
 	if err != nil {
 		return Prompt{}, err
 	}
+	call.Contact = remember(&st.Contact, call.Contact)
 	asked := st.Prompt != nil && st.Prompt.Listen
 	if in.Empty() {
 		if !asked {
-			return v.save(ctx, call, state{}, Prompt{Say: v.cfg.Greeting, Listen: true})
+			return v.save(ctx, call, state{Contact: st.Contact}, Prompt{Say: v.cfg.Greeting, Listen: true})
 		}
 		st.NoInput++
 		return v.reprompt(ctx, call, st, st.NoInput, v.cfg.NoInput, "no input")
@@ -135,7 +138,24 @@ func (v *Voice) Turn(ctx context.Context, call Call, in Input) (Prompt, error) {
 	if err != nil {
 		return Prompt{}, err
 	}
-	return v.save(ctx, call, state{}, Render(replies))
+	return v.save(ctx, call, state{Contact: st.Contact}, Render(replies))
+}
+
+// remember adds what this turn tells of the caller to what earlier turns told, and returns
+// the whole.
+func remember(known *message.Contact, now message.Contact) message.Contact {
+	for _, f := range []struct {
+		k *string
+		n string
+	}{{&known.Phone, now.Phone}, {&known.CustomerID, now.CustomerID}, {&known.Email, now.Email}, {&known.Name, now.Name}, {&known.PortalUserID, now.PortalUserID}} {
+		if f.n != "" {
+			*f.k = f.n
+		}
+	}
+	if known.Attributes == nil {
+		known.Attributes = now.Attributes
+	}
+	return *known
 }
 
 // reprompt asks the waiting question again, or hands the call off once the reprompts are

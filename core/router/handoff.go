@@ -35,6 +35,9 @@ func (r *Router) handOff(ctx context.Context, conversationID, reason string) ([]
 		return nil, err
 	}
 	t := &turn{r: r, msg: message.Message{ConversationID: conversationID, Channel: conv.Channel}, conv: conv, started: time.Now()}
+	if err := t.ensureCase(ctx); err != nil {
+		r.log.WarnContext(ctx, "case not created", "conversation", conv.ID, "err", err)
+	}
 	conv.Run, conv.Policy, conv.Version = nil, "", 0
 	pred := intent.Prediction{Intent: conv.Intent, Confidence: conv.Confidence}
 	replies := t.handoff(pred, r.cfg.Routing.TeamFor(conv.Intent), reason)

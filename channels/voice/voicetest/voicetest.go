@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -140,4 +141,28 @@ func repoRoot(t testing.TB) string {
 		}
 		dir = parent
 	}
+}
+
+// Timings records the duration of each operation of a benchmark and reports the median and
+// the 99th percentile, which b.N-averaged ns/op hides.
+type Timings struct {
+	d []time.Duration
+}
+
+// Time runs op and records how long it took.
+func (ts *Timings) Time(op func()) {
+	start := time.Now()
+	op()
+	ts.d = append(ts.d, time.Since(start))
+}
+
+// Report adds p50-ns/op and p99-ns/op to the benchmark's results.
+func (ts *Timings) Report(b *testing.B) {
+	if len(ts.d) == 0 {
+		return
+	}
+	slices.Sort(ts.d)
+	at := func(q float64) float64 { return float64(ts.d[int(q*float64(len(ts.d)-1))].Nanoseconds()) }
+	b.ReportMetric(at(0.50), "p50-ns/op")
+	b.ReportMetric(at(0.99), "p99-ns/op")
 }
