@@ -63,7 +63,11 @@ func (c *Channel) start(ctx *fasthttp.RequestCtx) {
 		writeError(ctx, fasthttp.StatusBadRequest, "bad_request", "contact comes from the portal token; leave it out")
 		return
 	}
-	msg := message.Message{ID: idempotencyKey(ctx), Channel: message.ChannelInapp, ConversationID: newFlowID(),
+	key, ok := idempotencyKey(ctx)
+	if !ok {
+		return
+	}
+	msg := message.Message{ID: key, Channel: message.ChannelInapp, ConversationID: newFlowID(),
 		Intent: req.Intent, Text: req.Text, CaseID: req.CaseID, Locale: req.Locale, Contact: who.contact}
 	if req.Contact != nil {
 		msg.Contact = *req.Contact
@@ -82,8 +86,17 @@ func (c *Channel) input(ctx *fasthttp.RequestCtx, who caller, id string) {
 		writeError(ctx, fasthttp.StatusBadRequest, "bad_request", err.Error())
 		return
 	}
+	key, ok := idempotencyKey(ctx)
+	if !ok {
+		return
+	}
 	conv, ok := c.flow(ctx, who, id)
 	if !ok {
+		return
+	}
+	if key != "" && key == conv.LastMessageID {
+		// A retry of the request that led here: answered as before, handled once.
+		httpserver.WriteJSON(ctx, fasthttp.StatusOK, Response{FlowID: id, Screen: c.render(id, conv.LastReplies, conv.CSATRun != "")})
 		return
 	}
 	csat := conv.CSATRun != ""
@@ -110,7 +123,7 @@ func (c *Channel) input(ctx *fasthttp.RequestCtx, who caller, id string) {
 		writeInvalid(ctx, id, "some inputs are not acceptable", problems, &screen)
 		return
 	}
-	replies, err := c.cfg.Handle(ctx, message.Message{ID: idempotencyKey(ctx), Channel: message.ChannelInapp,
+	replies, err := c.cfg.Handle(ctx, message.Message{ID: key, Channel: message.ChannelInapp,
 		ConversationID: id, Input: in, Contact: who.contact})
 	if err != nil {
 		api.WriteHandleError(ctx, err)
@@ -169,13 +182,15 @@ func scoreOf(data map[string]any) (int, string) {
 }
 
 // idempotencyKey is the request's Idempotency-Key header: a retried request with the same key
-// is answered as before and handled once (the router remembers the last message id).
-func idempotencyKey(ctx *fasthttp.RequestCtx) string {
+// is answered as before and handled once (the router remembers the last message id). A key
+// too long is answered with 400.
+func idempotencyKey(ctx *fasthttp.RequestCtx) (string, bool) {
 	key := string(ctx.Request.Header.Peek("Idempotency-Key"))
 	if len(key) > maxIdempotencyKey {
-		return ""
+		writeError(ctx, fasthttp.StatusBadRequest, "bad_request", fmt.Sprintf("Idempotency-Key is longer than %d bytes", maxIdempotencyKey))
+		return "", false
 	}
-	return key
+	return key, true
 }
 
 func newFlowID() string {

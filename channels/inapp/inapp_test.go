@@ -2,6 +2,7 @@ package inapp
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -189,5 +190,35 @@ func TestCodeBruteForce(t *testing.T) {
 	}
 	if len(h.actions) != 0 {
 		t.Fatalf("actions after a failed verification: %v", h.actions)
+	}
+}
+
+// A retried request with the same Idempotency-Key is answered as before and handled once: the
+// code is sent once.
+func TestRetriedInputIsHandledOnce(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	id, _ := h.start(`{"intent":"change_address","contact":{"customer_id":"C-1001"}}`)
+	h.input(id, `{"choice":"yes"}`)
+	send := func(key string) int {
+		req, _ := http.NewRequest("POST", h.base+"/v1/inapp/flows/"+id+"/input",
+			strings.NewReader(`{"data":{"street":"Torstrasse 1","city":"Berlin","postcode":"10119"}}`))
+		req.Header.Set("Idempotency-Key", key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := 0; i < 2; i++ {
+		if status := send("form-1"); status != 200 {
+			t.Fatalf("attempt %d: status %d", i, status)
+		}
+	}
+	if len(h.sms) != 1 {
+		t.Fatalf("%d codes sent for one form", len(h.sms))
+	}
+	if status := send(strings.Repeat("k", maxIdempotencyKey+1)); status != 400 {
+		t.Fatalf("an oversized key: status %d", status)
 	}
 }
