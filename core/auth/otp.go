@@ -36,6 +36,10 @@ type OTP struct {
 	// MaxSends bounds the codes sent to one phone per SendWindow (3 per 15 minutes).
 	MaxSends   int
 	SendWindow time.Duration
+	// MaxCaseSends bounds the codes sent for one case (the conversation's, when it has
+	// none) per SendWindow, whichever phone they go to (5), so that a case cannot be used
+	// to send codes to many phones.
+	MaxCaseSends int
 }
 
 // Errors of the action; the policy's on_error path takes them.
@@ -43,7 +47,9 @@ var (
 	ErrCodeExpired  = errors.New("one-time code expired")
 	ErrTooManyTries = errors.New("too many wrong one-time codes")
 	ErrTooManySends = errors.New("too many one-time codes requested for this phone")
-	ErrNoPhone      = errors.New("no phone number to send a one-time code to")
+	// ErrTooManyCaseSends reports that the case asked for more codes than MaxCaseSends.
+	ErrTooManyCaseSends = errors.New("too many one-time codes requested for this case")
+	ErrNoPhone          = errors.New("no phone number to send a one-time code to")
 )
 
 // ActionName is the name policies call the action by.
@@ -73,6 +79,9 @@ func (o *OTP) withDefaults() OTP {
 	if c.SendWindow == 0 {
 		c.SendWindow = 15 * time.Minute
 	}
+	if c.MaxCaseSends == 0 {
+		c.MaxCaseSends = 5
+	}
 	return c
 }
 
@@ -101,7 +110,10 @@ func (o OTP) send(ctx context.Context, key string, call policy.ActionCall) (poli
 	if strings.TrimSpace(phone) == "" {
 		return policy.ActionResult{}, ErrNoPhone
 	}
-	if err := o.limitSends(ctx, phone); err != nil {
+	if err := o.limitSends(ctx, "otp-sends-case:"+caseOf(call), o.MaxCaseSends, ErrTooManyCaseSends); err != nil {
+		return policy.ActionResult{}, err
+	}
+	if err := o.limitSends(ctx, "otp-sends:"+phone, o.MaxSends, ErrTooManySends); err != nil {
 		return policy.ActionResult{}, err
 	}
 	code, err := randomCode(o.Digits)
@@ -124,9 +136,16 @@ func (o OTP) send(ctx context.Context, key string, call policy.ActionCall) (poli
 	return policy.ActionResult{Ask: o.question("")}, nil
 }
 
-// limitSends counts the codes sent to a phone in the current window.
-func (o OTP) limitSends(ctx context.Context, phone string) error {
-	key := "otp-sends:" + phone
+// caseOf names what a code is sent for: the case, or the conversation before a case exists.
+func caseOf(call policy.ActionCall) string {
+	if call.CaseID != "" {
+		return call.CaseID
+	}
+	return "conv:" + call.ConversationID
+}
+
+// limitSends counts a send under key in the current window, failing with tooMany past max.
+func (o OTP) limitSends(ctx context.Context, key string, max int, tooMany error) error {
 	for {
 		data, version, err := o.Sessions.Get(ctx, key)
 		count := 0
@@ -135,8 +154,8 @@ func (o OTP) limitSends(ctx context.Context, phone string) error {
 		} else if !errors.Is(err, session.ErrNotFound) {
 			return err
 		}
-		if count >= o.MaxSends {
-			return ErrTooManySends
+		if count >= max {
+			return tooMany
 		}
 		_, err = o.Sessions.CompareAndSet(ctx, key, []byte(fmt.Sprint(count+1)), version, o.SendWindow)
 		if !errors.Is(err, session.ErrConflict) {

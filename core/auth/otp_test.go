@@ -99,3 +99,32 @@ func TestExpiryAndSendLimitAndNoPhone(t *testing.T) {
 		t.Fatalf("no phone: %v", err)
 	}
 }
+
+// One case may not send codes to phone after phone: the case's own limit holds whichever
+// phone is asked for, while another case is not held back.
+func TestCaseSendLimit(t *testing.T) {
+	box := &outbox{}
+	o, _ := newOTP(box)
+	o.MaxCaseSends = 2
+	act, ctx := o.Action(), context.Background()
+	send := func(caseID, phone string) error {
+		c := call("run-"+phone+"/verify", nil)
+		c.CaseID, c.Args = caseID, map[string]any{"phone": phone}
+		_, err := act(ctx, c)
+		return err
+	}
+	for _, phone := range []string{"+4915100000001", "+4915100000002"} {
+		if err := send("CASE-1", phone); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := send("CASE-1", "+4915100000003"); !errors.Is(err, ErrTooManyCaseSends) {
+		t.Fatalf("third code for one case: %v", err)
+	}
+	if err := send("CASE-2", "+4915100000003"); err != nil {
+		t.Fatalf("another case: %v", err)
+	}
+	if len(box.texts) != 3 {
+		t.Fatalf("%d codes sent, want 3", len(box.texts))
+	}
+}
