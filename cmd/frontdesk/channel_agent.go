@@ -4,17 +4,12 @@ import (
 	"context"
 
 	"github.com/frontdeskhq/frontdesk/channels/agent"
-	"github.com/frontdeskhq/frontdesk/core/auth"
 )
 
 // mountAgent serves agent assist at /agent and /v1/agent/: CSRs sign in with an API key of
 // role author or above, or the admin token.
 func (g *gateway) mountAgent(context.Context) error {
-	keys := &auth.APIKeys{AdminToken: g.cfg.Admin.Token}
-	if g.store != nil {
-		keys.Store = g.store
-	}
-	cfg := agent.Config{Handle: g.handle, Conversations: g.router.Conversation, Auth: keys, Intents: g.policies.Intents}
+	cfg := agent.Config{Handle: g.handle, Conversations: g.router.Conversation, Auth: g.studioKeys(), Intents: g.policies.Intents}
 	if g.plugins != nil && g.cfg.Services.CRM != "" {
 		if crm, ok := g.plugins.CRM(g.cfg.Services.CRM); ok {
 			cfg.Cases = crm

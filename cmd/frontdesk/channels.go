@@ -25,6 +25,7 @@ func (g *gateway) mountChannels(ctx context.Context) error {
 		g.mountAPI,
 		g.mountAdmin,
 		g.mountAgent,
+		g.mountStudioUI,
 		g.mountInapp,
 		g.mountWebchat,
 	} {
