@@ -52,7 +52,6 @@ func (c *Channel) serveSocket(ctx *fasthttp.RequestCtx) {
 func (k *conn) run() {
 	defer k.ws.Close()
 	lim := k.c.cfg.Limits
-	k.ws.SetReadLimit(int64(2 * lim.MaxFrameBytes))
 	k.ws.SetPongHandler(func(string) error { return k.ws.SetReadDeadline(time.Now().Add(lim.Idle)) })
 	stop := make(chan struct{})
 	defer close(stop)
@@ -69,6 +68,8 @@ func (k *conn) run() {
 				fmt.Sprintf("more than %g frames a second; the connection is closed", lim.Rate), websocket.ClosePolicyViolation)
 			return
 		}
+		// No read limit is set on the socket, whose own would close the connection without
+		// telling why: a frame is read up to one byte past the limit, and no further.
 		data, err := io.ReadAll(io.LimitReader(r, int64(lim.MaxFrameBytes)+1))
 		if err != nil {
 			return
@@ -305,12 +306,20 @@ func (k *conn) sendError(status int, code, text string) {
 	k.send(ServerFrame{Type: TypeError, Status: status, Code: code, Text: text})
 }
 
-// fail sends an error frame and closes the connection with code.
+// fail sends an error frame and closes the connection with code. It then reads (and drops)
+// what the client still sends until its close answer, for a second at most: closing the
+// socket with unread data would reset it, and the client could lose the error frame.
 func (k *conn) fail(status int, code, text string, closeCode int) {
 	k.send(ServerFrame{Type: TypeError, Status: status, Code: code, Text: text, Closing: true})
 	k.wmu.Lock()
-	defer k.wmu.Unlock()
 	_ = k.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeCode, code), time.Now().Add(time.Second))
+	k.wmu.Unlock()
+	_ = k.ws.SetReadDeadline(time.Now().Add(time.Second))
+	for {
+		if _, _, err := k.ws.NextReader(); err != nil {
+			return
+		}
+	}
 }
 
 func (k *conn) send(f ServerFrame) {

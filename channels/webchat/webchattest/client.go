@@ -86,15 +86,15 @@ func (c *Client) Resume() *Client {
 func (c *Client) Send(f webchat.ClientFrame) {
 	c.t.Helper()
 	data, _ := json.Marshal(f)
-	c.SendRaw(websocket.TextMessage, data)
-}
-
-// SendRaw writes a frame of any kind and content, for tests of bad input.
-func (c *Client) SendRaw(kind int, data []byte) {
-	c.t.Helper()
-	if err := c.ws.WriteMessage(kind, data); err != nil {
+	if err := c.SendRaw(websocket.TextMessage, data); err != nil {
 		c.t.Fatalf("send: %v", err)
 	}
+}
+
+// SendRaw writes a frame of any kind and content, for tests of bad input; a server that
+// closed the connection makes it fail.
+func (c *Client) SendRaw(kind int, data []byte) error {
+	return c.ws.WriteMessage(kind, data)
 }
 
 // Next reads one frame. A message frame must carry the Seq after LastSeq: a gap is a lost
