@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/frontdeskhq/frontdesk/core/queue"
+	"github.com/frontdeskhq/frontdesk/core/session"
 	"github.com/frontdeskhq/frontdesk/core/store"
 )
 
@@ -32,6 +33,9 @@ type Outbox struct {
 	SMTP  SMTPConfig
 	// Sent records delivered replies.
 	Sent store.Cursors
+	// Locks, when set, keeps two deliveries of one reply (queued twice after its mail was
+	// handled again) from running at once, on every instance.
+	Locks session.Store
 	Log  *slog.Logger
 	// Send delivers one mail; SMTP per SMTPConfig when nil.
 	Send func(ctx context.Context, from string, to []string, msg []byte) error
@@ -60,6 +64,14 @@ func (o *Outbox) deliver(ctx context.Context, qm queue.Message) error {
 		// A payload that cannot be read will not become readable: dead-letter it at once
 		// by failing every delivery, with the reason.
 		return fmt.Errorf("email: unreadable reply %s: %w", qm.ID, err)
+	}
+	if o.Locks != nil {
+		lock := "email/sending/" + digest(r.Key)[:32]
+		if _, err := o.Locks.CompareAndSet(ctx, lock, []byte(qm.ID), 0, o.SMTP.withDefaults().Timeout*2); err != nil {
+			// Another delivery of this reply is under way: try again after it, and find it sent.
+			return fmt.Errorf("email: reply %s: %w", r.Key, err)
+		}
+		defer o.Locks.Delete(context.WithoutCancel(ctx), lock)
 	}
 	if _, err := o.Sent.Cursor(ctx, sentKey(r.Key)); err == nil {
 		return nil

@@ -266,9 +266,7 @@ func (p *Poller) fetchBatch(ctx context.Context, c *imapclient.Client, batch []i
 			case imapclient.FetchItemDataUID:
 				uid = it.UID
 			case imapclient.FetchItemDataBodySection:
-				if raw, failed = io.ReadAll(io.LimitReader(it.Literal, maxFetchBytes)); failed != nil {
-					failed = fmt.Errorf("fetch: %w", failed)
-				}
+				raw, failed = readLiteral(it.Literal)
 			}
 		}
 		if failed != nil || uid == 0 || raw == nil {
@@ -296,6 +294,20 @@ func (p *Poller) fetchBatch(ctx context.Context, c *imapclient.Client, batch []i
 		failed = fmt.Errorf("fetch: uid %d not returned", batch[len(done)])
 	}
 	return done, failed
+}
+
+// readLiteral reads a mail from a FETCH response in full. A connection cut in the middle of
+// the literal can end the reader early without an error; a short mail would be a different
+// mail (another digest, another case), so a read that falls short of the announced size fails.
+func readLiteral(lit imap.LiteralReader) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(lit, maxFetchBytes))
+	if err != nil {
+		return nil, fmt.Errorf("fetch: %w", err)
+	}
+	if want := min(lit.Size(), maxFetchBytes); int64(len(raw)) < want {
+		return nil, fmt.Errorf("fetch: mail cut short at %d of %d bytes", len(raw), want)
+	}
+	return raw, nil
 }
 
 // maxFetchBytes caps the bytes read of one mail; mime.Parse caps further.

@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
 	"github.com/frontdeskhq/frontdesk/channels/email"
 	"github.com/frontdeskhq/frontdesk/channels/email/devmail"
 	"github.com/frontdeskhq/frontdesk/connectors/local"
@@ -40,8 +43,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	pluginBin = filepath.Join(dir, "frontdesk-local")
-	build := exec.Command("go", "build", "-o", pluginBin, "./cmd/frontdesk-local")
-	build.Dir = repoRoot()
+	build := exec.Command("go", "build", "-o", pluginBin, "github.com/frontdeskhq/frontdesk/cmd/frontdesk-local")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "build the local plugin: %v\n%s", err, out)
 		os.Exit(1)
@@ -49,20 +51,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-func repoRoot() string {
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			panic("no go.mod above the test")
-		}
-		dir = parent
-	}
 }
 
 // rig is the email channel on real parts: the dev mail server over TCP, the local stack's
@@ -136,7 +124,7 @@ func newRig(t testing.TB, o rigOptions) *rig {
 	}
 	host2, port, _ := net.SplitHostPort(r.mail.SMTPAddr())
 	smtpPort, _ := strconv.Atoi(port)
-	r.outbox = &email.Outbox{Queue: r.queue, Sent: r.store, Log: log,
+	r.outbox = &email.Outbox{Queue: r.queue, Sent: r.store, Locks: r.sessions, Log: log,
 		SMTP: email.SMTPConfig{Host: host2, Port: smtpPort, Security: "none"}}
 	r.intake = &email.Intake{
 		CRM: r.crm, Policies: policies, LinkIntents: []string{"change_address"}, Routing: routing,
@@ -245,4 +233,42 @@ func mailText(from, subject, id, body string, extra ...string) string {
 		h += e + "\n"
 	}
 	return h + "Content-Type: text/plain; charset=utf-8\n\n" + body + "\n"
+}
+
+// folderCount counts the mails in a folder of the support mailbox, over IMAP.
+func (r *rig) folderCount(folder string) int {
+	r.t.Helper()
+	c, err := imapclient.DialInsecure(r.mail.IMAPAddr(), nil)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(support, "devmail").Wait(); err != nil {
+		r.t.Fatal(err)
+	}
+	st, err := c.Status(folder, &imap.StatusOptions{NumMessages: true}).Wait()
+	if err != nil {
+		return -1
+	}
+	return int(*st.NumMessages)
+}
+
+// searchSupport runs a UID SEARCH in the support INBOX.
+func (r *rig) searchSupport(criteria *imap.SearchCriteria) ([]imap.UID, error) {
+	c, err := imapclient.DialInsecure(r.mail.IMAPAddr(), nil)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	if err := c.Login(support, "devmail").Wait(); err != nil {
+		return nil, err
+	}
+	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+		return nil, err
+	}
+	data, err := c.UIDSearch(criteria, nil).Wait()
+	if err != nil {
+		return nil, err
+	}
+	return data.AllUIDs(), nil
 }

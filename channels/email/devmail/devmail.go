@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"strings"
 	"sync"
@@ -33,6 +34,8 @@ type Options struct {
 	MaxMessageBytes int64
 	// Delivered, when set, is told of every mail delivered.
 	Delivered func(from string, to []string, raw []byte)
+	// ErrorLog receives the servers' connection errors; none are written when nil.
+	ErrorLog io.Writer
 }
 
 // Server is a running pair of IMAP and SMTP servers over one in-memory store.
@@ -57,6 +60,10 @@ func New(opts Options) *Server {
 	if opts.MaxMessageBytes == 0 {
 		opts.MaxMessageBytes = 50 << 20
 	}
+	if opts.ErrorLog == nil {
+		opts.ErrorLog = io.Discard
+	}
+	errLog := log.New(opts.ErrorLog, "devmail: ", log.LstdFlags)
 	s := &Server{opts: opts, mem: imapmemserver.New(), users: map[string]*imapmemserver.User{}}
 	s.imap = imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
@@ -64,6 +71,7 @@ func New(opts Options) *Server {
 		},
 		Caps:         opts.Caps,
 		InsecureAuth: true,
+		Logger:       errLog,
 	})
 	s.smtp = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{s: s}, nil }))
 	s.smtp.Domain = "devmail.localhost"
@@ -71,6 +79,7 @@ func New(opts Options) *Server {
 	s.smtp.MaxRecipients = 100
 	s.smtp.ReadTimeout, s.smtp.WriteTimeout = time.Minute, time.Minute
 	s.smtp.AllowInsecureAuth = true
+	s.smtp.ErrorLog = errLog
 	return s
 }
 

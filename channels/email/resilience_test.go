@@ -1,0 +1,221 @@
+package email_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/frontdeskhq/frontdesk/channels/email"
+	"github.com/frontdeskhq/frontdesk/channels/email/devmail"
+)
+
+// cutProxy is a TCP proxy in front of the IMAP server that cuts each of the first `cuts`
+// connections after a random number of bytes from the server, in the middle of a FETCH
+// response once the mails are large.
+type cutProxy struct {
+	ln    net.Listener
+	cuts  atomic.Int32
+	cut   atomic.Int32
+	wg    sync.WaitGroup
+	limit int
+}
+
+func newCutProxy(t *testing.T, target string, cuts int) *cutProxy {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{ln: ln, limit: cuts}
+	go func() {
+		for {
+			client, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			server, err := net.Dial("tcp", target)
+			if err != nil {
+				client.Close()
+				continue
+			}
+			budget := int64(-1)
+			if int(p.cuts.Add(1)) <= p.limit {
+				budget = 20_000 + rand.Int64N(200_000)
+			}
+			go p.pipe(server, client, budget)
+			go p.pipe(client, server, -1)
+		}
+	}()
+	t.Cleanup(func() { ln.Close() })
+	return p
+}
+
+// pipe copies src to dst; with a budget it closes both after that many bytes.
+func (p *cutProxy) pipe(src, dst net.Conn, budget int64) {
+	defer src.Close()
+	defer dst.Close()
+	buf := make([]byte, 4096)
+	for {
+		n, err := src.Read(buf)
+		if budget >= 0 && int64(n) >= budget {
+			dst.Write(buf[:budget])
+			p.cut.Add(1)
+			return
+		}
+		if n > 0 {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+			budget -= int64(n)
+			if budget < -1 {
+				budget = -1
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// TestConnectionDropsMidFetch cuts the IMAP connection inside FETCH responses several times:
+// the poller reconnects and every mail yields one case.
+func TestConnectionDropsMidFetch(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	proxy := newCutProxy(t, r.mail.IMAPAddr(), 6)
+	host, port, _ := net.SplitHostPort(proxy.ln.Addr().String())
+	r.mailbox.Host = host
+	fmt.Sscan(port, &r.mailbox.Port)
+	const n = 120
+	filler := strings.Repeat("Some more words about the card that was lost on the way home. ", 40)
+	for i := range n {
+		r.receive(mailText(fmt.Sprintf("d%d@example.com", i), "lost", fmt.Sprintf("drop-%d@example.com", i), "I lost my card. "+filler))
+	}
+	r.run(r.poller(r.handle))
+	eventually(t, "every mail handled", 30*time.Second, func() bool { return len(r.cases()) == n && r.unseen() == 0 })
+	if proxy.cut.Load() < 3 {
+		t.Errorf("only %d connections were cut", proxy.cut.Load())
+	}
+	time.Sleep(100 * time.Millisecond)
+	if got := len(r.cases()); got != n {
+		t.Errorf("%d cases for %d mails", got, n)
+	}
+}
+
+// unseen counts the support INBOX's mails without \Seen.
+func (r *rig) unseen() int {
+	data, err := r.searchSupport(&imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagSeen}})
+	if err != nil {
+		return -1
+	}
+	return len(data)
+}
+
+// TestAutoRespondersAreBounded lets two auto-responders write to the support mailbox and
+// answer every mail they get: a polite one (Auto-Submitted) and one that marks nothing and
+// starts a new thread each time. The polite one gets one reply, the other at most the rate
+// limit, and the exchange stops.
+func TestAutoRespondersAreBounded(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	r.intake.RateLimit.Max = 3
+	r.run(r.poller(r.handle))
+	responders := map[string]string{
+		"polite@example.com": "Auto-Submitted: auto-replied\nPrecedence: bulk",
+		"rude@example.com":   "",
+	}
+	for addr := range responders {
+		r.receive(mailText(addr, "hello", "start-"+addr, "Please change my address."))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	answered := map[string]int{}
+	for ctx.Err() == nil {
+		for addr, headers := range responders {
+			got := r.sentTo(addr)
+			for ; answered[addr] < len(got); answered[addr]++ {
+				var extra []string
+				if headers != "" {
+					extra = strings.Split(headers, "\n")
+				}
+				// The rude one writes a fresh mail: no In-Reply-To, no case token.
+				r.receive(mailText(addr, "I am away", fmt.Sprintf("auto-%s-%d", addr, answered[addr]),
+					"I am away. About my address change: I moved.", extra...))
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := len(r.sentTo("polite@example.com")); got != 1 {
+		t.Errorf("the polite responder got %d replies, want 1", got)
+	}
+	if got := len(r.sentTo("rude@example.com")); got != 3 {
+		t.Errorf("the rude responder got %d replies, want the limit of 3", got)
+	}
+}
+
+// TestCopyFallbackAndPolling runs against a server with neither MOVE nor IDLE: handled mail
+// reaches the processed folder by COPY, STORE and EXPUNGE, and new mail is found by polling.
+func TestCopyFallbackAndPolling(t *testing.T) {
+	r := newRig(t, rigOptions{processed: "Done", devmail: devmail.Options{Caps: imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapUIDPlus: {}}}})
+	r.run(r.poller(r.handle))
+	for i := range 5 {
+		r.receive(mailText(fmt.Sprintf("p%d@example.com", i), "card", fmt.Sprintf("poll-%d@x", i), "I lost my card."))
+		time.Sleep(30 * time.Millisecond)
+	}
+	eventually(t, "mails moved", 10*time.Second, func() bool { return r.folderCount("INBOX") == 0 && r.folderCount("Done") == 5 })
+	if got := len(r.cases()); got != 5 {
+		t.Errorf("%d cases, want 5", got)
+	}
+}
+
+// TestUIDValidityChange reads the mailbox again after its UIDVALIDITY changed: no case is
+// created twice and no reply sent twice.
+func TestUIDValidityChange(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	for i := range 4 {
+		r.receive(mailText(fmt.Sprintf("u%d@example.com", i), "moved", fmt.Sprintf("uv-%d@x", i), "I moved house, change my address."))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = r.outbox.Run(ctx) }()
+	defer func() { cancel(); wg.Wait() }()
+	runUntil := func(cond func() bool) {
+		pctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); _ = r.poller(r.handle).Run(pctx) }()
+		eventually(t, "handled", 10*time.Second, cond)
+		stop()
+		<-done
+	}
+	runUntil(func() bool { return len(r.cases()) == 4 && len(r.sentTo("u3@example.com")) == 1 })
+	// What a server's new UIDVALIDITY looks like to the poller.
+	if err := r.store.SetCursor(context.Background(), "email/cursor/support", "4242:4"); err != nil {
+		t.Fatal(err)
+	}
+	var handled atomic.Int32
+	counting := r.poller(func(ctx context.Context, mb email.MailboxConfig, raw []byte) error {
+		handled.Add(1)
+		return r.handle(ctx, mb, raw)
+	})
+	pctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); _ = counting.Run(pctx) }()
+	eventually(t, "mails read again", 10*time.Second, func() bool { return handled.Load() >= 4 })
+	time.Sleep(200 * time.Millisecond)
+	stop()
+	<-done
+	if got := len(r.cases()); got != 4 {
+		t.Errorf("%d cases after the UIDVALIDITY change, want 4", got)
+	}
+	for i := range 4 {
+		if got := len(r.sentTo(fmt.Sprintf("u%d@example.com", i))); got != 1 {
+			t.Errorf("u%d got %d replies, want 1", i, got)
+		}
+	}
+}
