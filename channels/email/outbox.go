@@ -36,7 +36,7 @@ type Outbox struct {
 	// Locks, when set, keeps two deliveries of one reply (queued twice after its mail was
 	// handled again) from running at once, on every instance.
 	Locks session.Store
-	Log  *slog.Logger
+	Log   *slog.Logger
 	// Send delivers one mail; SMTP per SMTPConfig when nil.
 	Send func(ctx context.Context, from string, to []string, msg []byte) error
 }
