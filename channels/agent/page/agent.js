@@ -170,11 +170,17 @@ async function open(kind, id) {
   }
 }
 
+// entryID makes an entry idempotent. crypto.randomUUID exists only on HTTPS and localhost;
+// getRandomValues everywhere.
+function entryID() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 async function answer(ev) {
   ev.preventDefault();
   const form = ev.target;
   if (!form.reportValidity()) return;
-  const entry = { id: crypto.randomUUID(), agent: store.getItem('frontdesk.agent') || undefined,
+  const entry = { id: entryID(), agent: store.getItem('frontdesk.agent') || undefined,
     case_id: view.case_id || undefined, contact: view.contact };
   const q = view.question;
   if (ev.submitter && ev.submitter.name === 'choice') {
