@@ -38,7 +38,7 @@ func Mount(s *httpserver.Server, cfg Config) bool {
 	}
 	a := &api{cfg: cfg, token: []byte(cfg.Token)}
 	s.Handle("POST", "/v1/admin/model/reload", a.auth(a.reload))
-	s.HandleLimit("POST", "/v1/executors/run", MaxModuleBytes*4/3+4096, a.auth(a.runExecutor))
+	s.HandleLimit("POST", "/v1/executors/run", MaxModuleBytes*4/3+4096, a.auth(ExecutorPlayground(cfg.RunExecutor)))
 	return true
 }
 
@@ -78,34 +78,38 @@ type RunRequest struct {
 	Input json.RawMessage `json:"input"`
 }
 
-func (a *api) runExecutor(ctx *fasthttp.RequestCtx) {
-	if a.cfg.RunExecutor == nil {
-		httpserver.WriteError(ctx, fasthttp.StatusNotImplemented, "no_executors", "the executor playground is not available")
-		return
+// ExecutorPlayground answers a playground request (RunRequest) with run's report; the
+// Studio API serves it too, behind its roles.
+func ExecutorPlayground(run func(ctx context.Context, module []byte, input json.RawMessage) (any, error)) fasthttp.RequestHandler {
+	return func(ctx *fasthttp.RequestCtx) {
+		if run == nil {
+			httpserver.WriteError(ctx, fasthttp.StatusNotImplemented, "no_executors", "the executor playground is not available")
+			return
+		}
+		var req RunRequest
+		dec := json.NewDecoder(strings.NewReader(string(ctx.PostBody())))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil {
+			httpserver.WriteError(ctx, fasthttp.StatusBadRequest, "bad_request", "want {\"module\": BASE64, \"input\": {...}}: "+err.Error())
+			return
+		}
+		module, err := base64.StdEncoding.DecodeString(req.Module)
+		if err != nil || len(module) == 0 {
+			httpserver.WriteError(ctx, fasthttp.StatusBadRequest, "bad_module", "module must be a non-empty base64-encoded .wasm file")
+			return
+		}
+		if len(module) > MaxModuleBytes {
+			httpserver.WriteError(ctx, fasthttp.StatusRequestEntityTooLarge, "module_too_large", "modules are limited to 16 MiB")
+			return
+		}
+		if len(req.Input) == 0 {
+			req.Input = json.RawMessage(`{}`)
+		}
+		report, err := run(ctx, module, req.Input)
+		if err != nil {
+			httpserver.WriteError(ctx, fasthttp.StatusUnprocessableEntity, "executor_failed", err.Error())
+			return
+		}
+		httpserver.WriteJSON(ctx, fasthttp.StatusOK, report)
 	}
-	var req RunRequest
-	dec := json.NewDecoder(strings.NewReader(string(ctx.PostBody())))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		httpserver.WriteError(ctx, fasthttp.StatusBadRequest, "bad_request", "want {\"module\": BASE64, \"input\": {...}}: "+err.Error())
-		return
-	}
-	module, err := base64.StdEncoding.DecodeString(req.Module)
-	if err != nil || len(module) == 0 {
-		httpserver.WriteError(ctx, fasthttp.StatusBadRequest, "bad_module", "module must be a non-empty base64-encoded .wasm file")
-		return
-	}
-	if len(module) > MaxModuleBytes {
-		httpserver.WriteError(ctx, fasthttp.StatusRequestEntityTooLarge, "module_too_large", "modules are limited to 16 MiB")
-		return
-	}
-	if len(req.Input) == 0 {
-		req.Input = json.RawMessage(`{}`)
-	}
-	report, err := a.cfg.RunExecutor(ctx, module, req.Input)
-	if err != nil {
-		httpserver.WriteError(ctx, fasthttp.StatusUnprocessableEntity, "executor_failed", err.Error())
-		return
-	}
-	httpserver.WriteJSON(ctx, fasthttp.StatusOK, report)
 }
