@@ -213,6 +213,23 @@ func (g *Gate) tests(ctx context.Context, c *policy.Compiled, verdict *Verdict) 
 // RunCases runs stored test cases against a compiled version. The other policies of library
 // serve its `call` nodes; a case that does not parse is a failing result, not an error.
 func RunCases(ctx context.Context, c *policy.Compiled, cases []store.TestCase, library *policy.Set, executors policy.Executors) ([]policytest.Result, error) {
+	parsed := make([]policytest.Case, 0, len(cases))
+	var broken []policytest.Result
+	for _, tc := range cases {
+		p, err := ParseCase(tc)
+		if err != nil {
+			broken = append(broken, policytest.Result{Policy: tc.Policy, Case: tc.Name, Failures: []string{err.Error()}})
+			continue
+		}
+		parsed = append(parsed, p)
+	}
+	out, err := RunCasesParsed(ctx, c, parsed, library, executors)
+	return append(out, broken...), err
+}
+
+// RunCasesParsed runs test cases against a compiled version, the other policies of library
+// serving its `call` nodes.
+func RunCasesParsed(ctx context.Context, c *policy.Compiled, cases []policytest.Case, library *policy.Set, executors policy.Executors) ([]policytest.Result, error) {
 	set, err := withVersion(c, library)
 	if err != nil {
 		return nil, err
@@ -220,12 +237,7 @@ func RunCases(ctx context.Context, c *policy.Compiled, cases []store.TestCase, l
 	r := &policytest.Runner{Library: set, Executors: executors}
 	out := make([]policytest.Result, 0, len(cases))
 	for _, tc := range cases {
-		parsed, err := ParseCase(tc)
-		if err != nil {
-			out = append(out, policytest.Result{Policy: tc.Policy, Case: tc.Name, Failures: []string{err.Error()}})
-			continue
-		}
-		out = append(out, r.RunCase(ctx, c, parsed))
+		out = append(out, r.RunCase(ctx, c, tc))
 	}
 	return out, nil
 }

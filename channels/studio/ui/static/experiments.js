@@ -34,7 +34,7 @@ function arm(a) {
 }
 
 function createForm(main, policies, refresh) {
-  const name = h('input', { required: true, pattern: '[a-z0-9][a-z0-9-]*', autocomplete: 'off' });
+  const name = h('input', { required: true, pattern: '[a-z0-9][a-z0-9_\\-]*', autocomplete: 'off' });
   const policy = h('select', { required: true }, ...policies.map((p) => h('option', { value: p.name, text: p.name })));
   const finals = h('p', { class: 'muted' });
   const showFinals = async () => {

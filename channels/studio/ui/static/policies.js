@@ -29,7 +29,7 @@ export async function render(main, _params, me) {
 }
 
 function createForm() {
-  const name = h('input', { name: 'name', required: true, pattern: '[a-z0-9][a-z0-9-]*', autocomplete: 'off' });
+  const name = h('input', { name: 'name', required: true, pattern: '[a-z0-9][a-z0-9_\\-]*', autocomplete: 'off' });
   const title = h('input', { name: 'title' });
   const description = h('input', { name: 'description' });
   const category = h('input', { name: 'category' });

@@ -1,0 +1,56 @@
+package ui_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/frontdeskhq/frontdesk/channels/studio"
+	"github.com/frontdeskhq/frontdesk/channels/studio/ui"
+	"github.com/frontdeskhq/frontdesk/core/auth"
+	"github.com/frontdeskhq/frontdesk/core/httpserver"
+	"github.com/frontdeskhq/frontdesk/core/store"
+	"github.com/frontdeskhq/frontdesk/internal/browsertest"
+)
+
+// TestStudioEditingInBrowser drives the Studio in headless chromium against the real Studio
+// API on a SQLite store: create, edit with live validation, simulate, save a test case, move
+// to shadow, the gate's refusal, the audit log. Screenshots go to
+// build/artifacts/TestStudioEditingInBrowser.
+func TestStudioEditingInBrowser(t *testing.T) {
+	tools := browsertest.Require(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "frontdesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	keys := &auth.APIKeys{Store: st}
+	_, secret, err := keys.Create(ctx, "k-anna", "anna@example.com", auth.RolePublisher)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httpserver.New(httpserver.Config{}, prometheus.NewRegistry(), log)
+	studio.Mount(srv, studio.Config{Store: st, Keys: keys, Logger: log})
+	ui.Mount(srv, keys)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Shutdown(ctx)
+	body, err := os.ReadFile(filepath.Join(tools.Root, "examples", "policies", "change-address.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Run(t, "testdata/studio_editing.mjs", map[string]string{
+		"BASE_URL": "http://" + ln.Addr().String(), "KEY": secret, "BODY": string(body),
+	})
+}

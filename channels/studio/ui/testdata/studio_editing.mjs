@@ -1,0 +1,75 @@
+// An author signs in, creates change-address with its first draft, reads the graph, edits a
+// node in the form editor (a typo is caught live), saves, simulates, saves the simulation as a
+// test case, moves the draft to shadow, sees the gate refuse promotion, and reads the audit log.
+export default async function ({ page, baseURL, artifacts, env }) {
+  const shot = (name) => page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
+  const visible = async (locator, what) => {
+    await locator.first().waitFor({ state: 'visible' }).catch((err) => { throw new Error(`not shown: ${what} (${err.message.split('\n')[0]})`); });
+  };
+  const notice = (text) => visible(page.getByRole('status').filter({ hasText: text }), `notice "${text}"`);
+
+  await page.goto(baseURL + '/studio');
+  await page.getByLabel('API key').fill('not-a-key-of-anyone-at-all');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await visible(page.getByRole('alert').filter({ hasText: /API key/ }), 'the refusal of a wrong key');
+  await page.getByLabel('API key').fill(env.KEY);
+  await page.keyboard.press('Enter');
+  await visible(page.getByRole('heading', { name: 'Policies' }), 'the policies page');
+  await visible(page.getByText('anna@example.com (publisher)'), 'who is signed in');
+
+  // Create the policy with its first draft.
+  await page.getByLabel(/^Name/).fill('change-address');
+  await page.getByLabel('Title').fill('Change of address');
+  await page.getByLabel('Category').fill('account');
+  await page.getByLabel('First draft (YAML)').fill(env.BODY);
+  await page.getByRole('button', { name: 'Create policy with a draft' }).click();
+  await visible(page.getByRole('heading', { name: 'Change of address' }), 'the policy page');
+  await page.getByRole('link', { name: 'Version 1' }).click();
+  await visible(page.locator('svg [data-node="collect"]'), 'the graph');
+  await shot('01-graph');
+
+  // Edit in the form: a typo in a condition is reported live, then fixed, then a say text.
+  await page.getByRole('tab', { name: 'Edit' }).click();
+  await visible(page.getByText('✓ The policy compiles.'), 'the first validation');
+  await page.getByRole('navigation', { name: 'Nodes of the policy' }).getByRole('button', { name: 'check', exact: true }).click();
+  await page.getByLabel('When 1').fill('customer == nil &&');
+  await visible(page.locator('#problems .problems li'), 'the problem of a broken condition');
+  await shot('02-editor-problem');
+  await page.getByLabel('When 1').fill('customer == nil');
+  await visible(page.getByText('✓ The policy compiles.'), 'the validation after the fix');
+  // Selecting a node on the graph by keyboard opens its form.
+  await page.locator('svg [data-node="done"]').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#node-form').getByLabel('Say').fill('Thanks. A colleague approves the new address within a day.');
+  await visible(page.getByText('✓ The policy compiles.'), 'the validation of the new text');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await notice('Version 1 saved.');
+  await shot('03-editor');
+
+  // Simulate, and keep the simulation as a test case.
+  await page.getByRole('tab', { name: 'Simulate and test' }).click();
+  await page.getByLabel('Hydration fixtures (JSON)').fill(JSON.stringify({ customer: { id: 'C-1001', phone: '+447700900101' }, open_requests: [] }));
+  await page.getByLabel('Inputs (JSON)').fill(JSON.stringify({ confirm: 'yes', collect: { street: '1 Main St', city: 'Leeds', postcode: 'LS1 4AP' } }));
+  await page.getByLabel('Action results (JSON)').fill(JSON.stringify({ 'otp.verify': { output: { verified: true } } }));
+  await page.getByRole('button', { name: 'Simulate' }).click();
+  await visible(page.getByText('Done: submitted_for_approval'), 'the simulated outcome');
+  await page.getByLabel('Test case name').fill('happy path');
+  await page.getByRole('button', { name: 'Save as test case' }).click();
+  await notice('Test case "happy path" saved.');
+  await shot('04-simulation');
+
+  // Shadow, and the gate's verdict.
+  await page.getByRole('tab', { name: 'Lifecycle' }).click();
+  await page.getByRole('button', { name: 'Move to shadow' }).click();
+  await visible(page.locator('h1 .badge.shadow'), 'the shadow state');
+  await visible(page.getByText('✗ The gate refuses promotion:'), 'the verdict');
+  await page.getByRole('button', { name: 'Promote to final' }).click();
+  await visible(page.getByRole('alert').filter({ hasText: /nodes/ }), 'the refusal of the promotion');
+  await shot('05-gate');
+
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  for (const action of ['policy.create', 'version.create', 'version.update', 'test.put', 'version.state']) {
+    await visible(page.locator('tbody tr', { hasText: action }).filter({ hasText: 'anna@example.com' }), `audit entry ${action}`);
+  }
+  await shot('06-audit');
+}
