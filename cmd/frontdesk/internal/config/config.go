@@ -47,6 +47,8 @@ type Config struct {
 	Admin     Admin            `yaml:"admin"`
 	// Webchat configures the web chat widget and its portal login.
 	Webchat Webchat `yaml:"webchat"`
+	// Studio configures the policy lifecycle: dev mode, the promotion gate, shadow runs.
+	Studio Studio `yaml:"studio"`
 }
 
 // Log sets logging.
@@ -184,6 +186,7 @@ func Parse(path string, data []byte) (*Config, error) {
 }
 
 func (c *Config) defaults() {
+	c.Studio.defaults()
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:8080"
 	}
@@ -225,8 +228,8 @@ func (c *Config) defaults() {
 
 func (c *Config) check() error {
 	var errs []error
-	if c.Policies.Dir == "" {
-		errs = append(errs, errors.New("policies.dir: a folder of policies is required"))
+	if c.Policies.Dir == "" && c.Studio.ImportsDir() {
+		errs = append(errs, errors.New("policies.dir: a folder of policies is required in dev mode (studio.dev_mode)"))
 	}
 	switch {
 	case c.Session.Backend == "redis" && c.Session.URL == "":
@@ -254,6 +257,7 @@ func (c *Config) check() error {
 		}
 	}
 	errs = append(errs, c.Webchat.check())
+	errs = append(errs, c.Studio.check())
 	if err := c.Inapp.check(); err != nil {
 		errs = append(errs, err)
 	}
