@@ -1,21 +1,14 @@
 package twilio
 
 import (
-	"context"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/frontdeskhq/frontdesk/channels/voice"
 	"github.com/frontdeskhq/frontdesk/channels/voice/voicetest"
-	"github.com/frontdeskhq/frontdesk/core/httpserver"
 	"github.com/frontdeskhq/frontdesk/core/message"
 )
 
@@ -24,8 +17,6 @@ const (
 	// publicURL is what Twilio calls; a proxy strips /fd before frontdesk, as in production.
 	publicURL = "https://frontdesk.example.com/fd"
 )
-
-var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // server serves the channel on loopback, on a real router with the local plugin.
 type server struct {
@@ -37,20 +28,8 @@ type server struct {
 func newServer(t testing.TB, cfg Config) *server {
 	t.Helper()
 	s := &server{stack: voicetest.Start(t)}
-	v, err := voice.New(voice.Config{Channel: message.ChannelTwilio, Sessions: s.stack.Sessions, Handle: s.stack.Handle, HandOff: s.stack.Router.HandOff})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.ch = New(cfg, publicURL, v, s.stack.Sessions, quiet)
-	srv := httpserver.New(httpserver.Config{}, prometheus.NewRegistry(), quiet)
-	s.ch.Mount(srv)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
-	s.base = "http://" + ln.Addr().String()
+	s.ch = New(cfg, publicURL, s.stack.Voice(t, message.ChannelTwilio), s.stack.Sessions, voicetest.Quiet)
+	s.base = voicetest.Serve(t, s.ch.Mount)
 	return s
 }
 

@@ -2,16 +2,14 @@ package twilio
 
 import (
 	"encoding/xml"
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/frontdeskhq/frontdesk/channels/voice"
+	"github.com/frontdeskhq/frontdesk/channels/voice/voicetest"
 	"github.com/frontdeskhq/frontdesk/core/message"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden TwiML files in testdata")
 
 // node is an XML element, compared field by field: name, attributes, text and children.
 type node struct {
@@ -69,7 +67,7 @@ func TestTwiMLGolden(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join("testdata", c.name+".xml")
-			if *update {
+			if *voicetest.Update {
 				if err := os.WriteFile(path, append(c.got, '\n'), 0o644); err != nil {
 					t.Fatal(err)
 				}

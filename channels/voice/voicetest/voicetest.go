@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/valyala/fasthttp"
+
 	"github.com/frontdeskhq/frontdesk/connectors/local"
 	"github.com/frontdeskhq/frontdesk/core/intent"
 	"github.com/frontdeskhq/frontdesk/core/policy"
@@ -165,4 +167,27 @@ func (ts *Timings) Report(b *testing.B) {
 	at := func(q float64) float64 { return float64(ts.d[int(q*float64(len(ts.d)-1))].Nanoseconds()) }
 	b.ReportMetric(at(0.50), "p50-ns/op")
 	b.ReportMetric(at(0.99), "p99-ns/op")
+}
+
+// BenchTurns runs b.N requests through handle without the network, timing each: prepare
+// fills the request of turn i and returns a string the answer must contain. It reports the
+// median and 99th percentile with the usual figures.
+func BenchTurns(b *testing.B, handle fasthttp.RequestHandler, prepare func(i int, req *fasthttp.Request) (want string)) {
+	var ctx fasthttp.RequestCtx
+	var req fasthttp.Request
+	var ts Timings
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req.Reset()
+		req.Header.SetMethod("POST")
+		want := prepare(i, &req)
+		ctx.Init(&req, nil, nil)
+		ts.Time(func() { handle(&ctx) })
+		if out := string(ctx.Response.Body()); !strings.Contains(out, want) {
+			b.Fatalf("turn %d: want %q in %s", i, want, out)
+		}
+	}
+	b.StopTimer()
+	ts.Report(b)
 }
