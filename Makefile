@@ -233,3 +233,12 @@ $(BROWSER_NODE)/node_modules/playwright-core/package.json: internal/browsertest/
 	@touch $@
 
 test: browser
+
+# ---- in-app API load (cmd/benchhttp) ----
+.PHONY: bench-http
+
+## bench-http: load the in-app API on loopback beside a bare fasthttp handler: requests/s, ratios, p50/p99 at 1,000 requests/s (BENCH_HTTP_FLAGS=-runs 5 ...)
+bench-http: onnxruntime
+	@mkdir -p $(BUILD)/artifacts
+	@test -f $(MODEL_DIR)/model.onnx || echo "bench-http: no intent model in $(MODEL_DIR): first turns use keyword rules (make model trains one)" >&2
+	$(GO) run ./cmd/benchhttp -model $(MODEL_DIR) -svg $(BUILD)/artifacts/bench-http.svg $(BENCH_HTTP_FLAGS) | tee $(BUILD)/bench-http.txt

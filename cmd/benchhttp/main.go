@@ -1,0 +1,228 @@
+// Command benchhttp measures the in-app API under load on loopback, beside a bare fasthttp
+// handler that returns a constant, in the same run: requests per second of a follow-up turn
+// (session load, resume of a 5-node policy at its ask, session save; no classification) and of
+// a first turn (classification and policy start), their ratios to the bare handler, and p50/p99
+// latency at a fixed request rate. `make bench-http` runs it; progress goes to stderr, the
+// table to stdout.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/frontdeskhq/frontdesk/core/intent"
+)
+
+// options are the command's flags.
+type options struct {
+	runs     int
+	duration time.Duration
+	latency  time.Duration
+	conns    int
+	rate     int
+	flows    int
+	model    string
+	svg      string
+}
+
+// measured is one run's figures of one case.
+type measured struct {
+	rps      float64
+	p50, p99 time.Duration
+}
+
+// Cases, in the order of the table.
+const (
+	caseBare     = "bare fasthttp handler"
+	caseFollowUp = "in-app follow-up turn"
+	caseFirst    = "in-app first turn"
+)
+
+var cases = []string{caseBare, caseFollowUp, caseFirst}
+
+// Targets of issue 7: ratios of requests/s to the bare handler's, and the p99 bound.
+var (
+	targetRatio = map[string]float64{caseFollowUp: 0.35, caseFirst: 0.20}
+	targetP99   = 5 * time.Millisecond
+)
+
+func main() {
+	var o options
+	flag.IntVar(&o.runs, "runs", 3, "runs; the table shows medians")
+	flag.DurationVar(&o.duration, "duration", 3*time.Second, "throughput measurement per case and run")
+	flag.DurationVar(&o.latency, "latency", 3*time.Second, "fixed-rate latency measurement per case and run")
+	flag.IntVar(&o.conns, "conns", 32, "concurrent connections of the throughput measurement")
+	flag.IntVar(&o.rate, "rate", 1000, "requests per second of the latency measurement")
+	flag.IntVar(&o.flows, "flows", 60000, "waiting flows made per run for follow-up turns")
+	flag.StringVar(&o.model, "model", "build/model", "intent model bundle for first turns")
+	flag.StringVar(&o.svg, "svg", "", "also write the figures as an SVG chart to this file")
+	flag.Parse()
+	if err := run(o, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "benchhttp:", err)
+		os.Exit(1)
+	}
+}
+
+func run(o options, out, progress io.Writer) error {
+	classifier, how, closeModel := loadClassifier(o.model)
+	defer closeModel()
+	fmt.Fprintf(progress, "first turns are classified by %s\n", how)
+	results := map[string][]measured{}
+	for r := 1; r <= o.runs; r++ {
+		got, err := oneRun(o, classifier, r, progress)
+		if err != nil {
+			return fmt.Errorf("run %d: %w", r, err)
+		}
+		for name, m := range got {
+			results[name] = append(results[name], m)
+		}
+	}
+	table := summarize(results)
+	printTable(out, table, o, how)
+	if o.svg != "" {
+		if err := os.WriteFile(o.svg, chart(table, o), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(progress, "chart written to %s\n", o.svg)
+	}
+	return nil
+}
+
+// oneRun measures every case on a fresh target, so that no run inherits another's sessions.
+func oneRun(o options, classifier intent.Classifier, r int, progress io.Writer) (map[string]measured, error) {
+	t, err := newTarget(classifier)
+	if err != nil {
+		return nil, err
+	}
+	defer t.close()
+	ctx := context.Background()
+	fmt.Fprintf(progress, "run %d/%d: making %d waiting flows\n", r, o.runs, o.flows)
+	ids, err := t.flows(ctx, o.flows)
+	if err != nil {
+		return nil, err
+	}
+	// Throughput and latency runs each take their own flows: a flow answers once.
+	var next int64
+	followUp := func(int64) (string, string, []byte, bool) {
+		if next >= int64(len(ids)) {
+			return "", "", nil, false
+		}
+		i := next
+		next++
+		return "POST", "http://" + t.inappURL + "/v1/inapp/flows/" + ids[i] + "/input", followUpBody, true
+	}
+	loads := map[string]*load{
+		caseBare: newLoad(t.bareURL, o.conns, 200, func(int64) (string, string, []byte, bool) {
+			return "GET", "http://" + t.bareURL + "/", nil, true
+		}),
+		caseFollowUp: newLoad(t.inappURL, o.conns, 200, locked(followUp)),
+		caseFirst: newLoad(t.inappURL, o.conns, 201, func(int64) (string, string, []byte, bool) {
+			return "POST", "http://" + t.inappURL + "/v1/inapp/flows", firstBody, true
+		}),
+	}
+	got := map[string]measured{}
+	for _, name := range cases {
+		l := loads[name]
+		fmt.Fprintf(progress, "run %d/%d: %s: throughput for %s\n", r, o.runs, name, o.duration)
+		rps, err := l.throughput(o.conns, o.duration)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		fmt.Fprintf(progress, "run %d/%d: %s: %.0f requests/s; latency at %d requests/s for %s\n", r, o.runs, name, rps, o.rate, o.latency)
+		p50, p99, err := l.latencies(o.rate, o.latency, o.conns)
+		if err != nil {
+			return nil, fmt.Errorf("%s at %d requests/s: %w", name, o.rate, err)
+		}
+		got[name] = measured{rps: rps, p50: p50, p99: p99}
+	}
+	if next >= int64(len(ids)) {
+		fmt.Fprintf(progress, "run %d/%d: the follow-up turns used all %d flows and stopped early (raise -flows)\n", r, o.runs, len(ids))
+	}
+	return got, nil
+}
+
+var (
+	followUpBody = []byte(`{"screen_id":"period","data":{"choice":"last"}}`)
+	firstBody    = []byte(`{"text":` + strconv.Quote(firstText) + `}`)
+)
+
+// locked serializes a request source that keeps state.
+func locked(next request) request {
+	ch := make(chan struct{}, 1)
+	return func(i int64) (string, string, []byte, bool) {
+		ch <- struct{}{}
+		defer func() { <-ch }()
+		return next(i)
+	}
+}
+
+// row is one case's medians over the runs.
+type row struct {
+	name     string
+	rps      float64
+	p50, p99 time.Duration
+	runs     []float64
+}
+
+func summarize(results map[string][]measured) []row {
+	var rows []row
+	for _, name := range cases {
+		ms := results[name]
+		var rps []float64
+		var p50, p99 []time.Duration
+		for _, m := range ms {
+			rps, p50, p99 = append(rps, m.rps), append(p50, m.p50), append(p99, m.p99)
+		}
+		rows = append(rows, row{name: name, rps: median(rps), p50: median(p50), p99: median(p99), runs: rps})
+	}
+	return rows
+}
+
+func median[T int64 | float64 | time.Duration](xs []T) T {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func printTable(w io.Writer, rows []row, o options, how string) {
+	bare := rows[0].rps
+	fmt.Fprintf(w, "make bench-http: loopback, %d connections, medians of %d runs (%s each); latency at %d requests/s (%s each)\n",
+		o.conns, o.runs, o.duration, o.rate, o.latency)
+	fmt.Fprintf(w, "first turns classified by %s\n\n", how)
+	fmt.Fprintf(w, "%-24s %12s %9s %10s %10s %10s  %s\n", "case", "requests/s", "of bare", "target", "p50", "p99", "runs (requests/s)")
+	for _, r := range rows {
+		ratio, target := "", ""
+		if r.name != caseBare {
+			ratio = fmt.Sprintf("%.1f%%", 100*r.rps/bare)
+			target = fmt.Sprintf(">= %.0f%% %s", 100*targetRatio[r.name], verdict(r.rps/bare >= targetRatio[r.name]))
+		}
+		runs := ""
+		for _, x := range r.runs {
+			runs += fmt.Sprintf(" %.0f", x)
+		}
+		fmt.Fprintf(w, "%-24s %12.0f %9s %10s %10s %10s %s\n", r.name, r.rps, ratio, target, ms(r.p50), ms(r.p99), runs)
+	}
+	fmt.Fprintf(w, "\np99 target <= %s at %d requests/s:", ms(targetP99), o.rate)
+	for _, r := range rows[1:] {
+		fmt.Fprintf(w, " %s %s;", r.name, verdict(r.p99 <= targetP99))
+	}
+	fmt.Fprintln(w)
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "MISSED"
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
