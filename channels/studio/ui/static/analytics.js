@@ -1,7 +1,7 @@
 // analytics.js: a version's runs, outcomes, paths, node hits and CSAT as charts, live and
 // shadow runs apart, with CSV and JSON export.
 import { api, paths, session } from './api.js';
-import { busy, h, table } from './dom.js';
+import { busy, fill, h, table } from './dom.js';
 import { bars } from './chart.js';
 import { render as drawGraph } from './graph.js';
 
@@ -14,7 +14,7 @@ export async function render({ policy, version, v, panel }) {
   const json = h('button', { type: 'button', class: 'secondary', text: 'Export JSON' });
   csv.addEventListener('click', () => busy(csv, () => download(policy, version, 'csv')));
   json.addEventListener('click', () => busy(json, () => download(policy, version, 'json')));
-  panel.replaceChildren(h('h2', { text: `Analytics of version ${version}` }), csv, json,
+  fill(panel, h('h2', { text: `Analytics of version ${version}` }), csv, json,
     ...(rows.length ? rows.flatMap((r) => section(r, v)) : [h('p', { class: 'muted', text: 'No runs of this version yet.' })]));
 }
 

@@ -26,6 +26,12 @@ export function s(tag, attrs, ...children) {
   return build(document.createElementNS(SVG, tag), attrs, children);
 }
 
+// fill replaces the children of parent, leaving out null, undefined and false (parts that
+// depend on the role or the state).
+export function fill(parent, ...children) {
+  parent.replaceChildren(...children.filter((c) => c !== null && c !== undefined && c !== false));
+}
+
 // showError shows an error (or clears it with null) in the alert region.
 export function showError(err) {
   const box = document.getElementById('status');

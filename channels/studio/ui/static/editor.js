@@ -2,7 +2,7 @@
 // policy as JSON (converted by /studio/api/decode and /encode); the YAML tab edits the text
 // itself, comments included. Both validate as the person types, through the Studio API.
 import { ApiError, api, paths } from './api.js';
-import { busy, debounce, field, h, notify } from './dom.js';
+import { busy, debounce, field, fill, h, notify } from './dom.js';
 import { graphOf, render as drawGraph } from './graph.js';
 import { mapRows, rows } from './rows.js';
 
@@ -98,7 +98,7 @@ export async function render(ctx) {
     notify(`Version ${version} saved.`);
   }));
 
-  panel.replaceChildren(
+  fill(panel,
     h('h2', { text: `Edit version ${version}` }),
     v.state === 'shadow' ? h('p', { class: 'muted', text: 'This version is in shadow: saving it restarts its coverage count for the promotion gate.' }) : null,
     h('fieldset', { class: 'inline' }, h('legend', { text: 'Edit as' }),

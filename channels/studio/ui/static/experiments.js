@@ -1,7 +1,7 @@
 // experiments.js: experiments map segments of contacts (hash buckets 0..99, countries,
 // channels) to final versions of a policy; create, enable and disable them.
 import { api, paths } from './api.js';
-import { busy, field, h, notify, table, when } from './dom.js';
+import { busy, field, fill, h, notify, table, when } from './dom.js';
 import { rows } from './rows.js';
 
 export async function render(main, _params, me) {
@@ -16,7 +16,7 @@ export async function render(main, _params, me) {
     }));
     return b;
   };
-  main.replaceChildren(
+  fill(main,
     h('h1', { text: 'Experiments' }),
     h('section', { class: 'card', 'aria-label': 'All experiments' },
       experiments.length ? table('Experiments', ['Name', 'Policy', 'Arms', 'Enabled', 'Created', ''], experiments.map((x) => [

@@ -1,12 +1,15 @@
-// graph.js: a policy's DAG drawn in SVG. Layout is layered: a node's layer is its longest
-// distance from the start (so every edge points down), nodes the start cannot reach go in a
-// last layer, and the order within a layer is improved by a few barycenter sweeps to cut
-// crossings. Node hits colour the nodes as heat and are written on them.
+// graph.js: a policy's DAG drawn in SVG, laid out in layers (Sugiyama style): a node's layer
+// is its longest distance from the start (so every edge points down), nodes the start cannot
+// reach go in a last layer, edges that span layers pass through small virtual nodes in the
+// layers between (so no edge crosses a node), and the order within a layer is improved by a
+// few barycenter sweeps to cut crossings. Node hits colour the nodes as heat and are written on
+// them.
 import { s } from './dom.js';
 
-const W = 150, H = 46, GAP_X = 36, GAP_Y = 64, PAD = 24;
+const W = 150, H = 46, GAP_X = 36, GAP_Y = 64, PAD = 24, VIRTUAL = 14;
 
-// layout returns {pos: Map(id -> {x, y, layer}), width, height}.
+// layout returns {pos: Map(id -> {x, y, layer}), routes: [{edge, points}], width, height}:
+// pos for the policy's nodes (top-left corners), and for each edge the points its line passes.
 export function layout(graph) {
   const ids = graph.nodes.map((n) => n.id);
   const out = new Map(ids.map((id) => [id, []]));
@@ -34,39 +37,72 @@ export function layout(graph) {
   }
   let depth = 0;
   for (const id of ids) if (reach.has(id) && seen.has(id)) depth = Math.max(depth, layer.get(id));
-  const layers = [];
-  for (const id of ids) {
-    const l = reach.has(id) && seen.has(id) ? layer.get(id) : depth + 1;
-    (layers[l] = layers[l] || []).push(id);
-  }
-  const rows = layers.filter(Boolean);
-  const preds = new Map(ids.map((id) => [id, []]));
-  for (const [from, tos] of out) for (const to of tos) preds.get(to).push(from);
+  const layerOf = new Map(ids.map((id) => [id, reach.has(id) && seen.has(id) ? layer.get(id) : depth + 1]));
+  const rows = [];
+  const place = (id, l) => { (rows[l] = rows[l] || []).push(id); };
+  ids.forEach((id) => place(id, layerOf.get(id)));
+
+  // Virtual nodes: an edge from layer a to layer b > a + 1 passes one in each layer between.
+  const succ = new Map(ids.map((id) => [id, []]));
+  const pred = new Map(ids.map((id) => [id, []]));
+  const link = (a, b) => { succ.get(a).push(b); pred.get(b).push(a); };
+  const chains = [];
+  graph.edges.forEach((e, i) => {
+    if (!out.has(e.from) || !out.has(e.to)) return;
+    const chain = [e.from];
+    const a = layerOf.get(e.from), b = layerOf.get(e.to);
+    for (let l = a + 1; l < b; l++) {
+      const v = `\u0000${i}:${l}`;
+      succ.set(v, []); pred.set(v, []);
+      place(v, l);
+      link(chain[chain.length - 1], v);
+      chain.push(v);
+    }
+    if (b > a) link(chain[chain.length - 1], e.to);
+    chain.push(e.to);
+    chains.push({ edge: e, chain });
+  });
+  const isVirtual = (id) => id.startsWith('\u0000');
+  const layers = rows.filter(Boolean);
   const index = new Map();
-  const reindex = () => rows.forEach((r) => r.forEach((id, i) => index.set(id, i)));
-  reindex();
-  for (let sweep = 0; sweep < 4; sweep++) {
+  layers.forEach((r) => r.forEach((id, i) => index.set(id, i)));
+  for (let sweep = 0; sweep < 6; sweep++) {
     const down = sweep % 2 === 0;
-    const order = down ? rows.slice(1) : rows.slice(0, -1).reverse();
+    const order = down ? layers.slice(1) : layers.slice(0, -1).reverse();
     for (const row of order) {
       const bary = (id) => {
-        const ns = down ? preds.get(id) : out.get(id);
-        return ns.length ? ns.reduce((a, n) => a + index.get(n), 0) / ns.length : index.get(id);
+        const ns = down ? pred.get(id) : succ.get(id);
+        return ns.length ? ns.reduce((sum, n) => sum + index.get(n), 0) / ns.length : index.get(id);
       };
       const b = new Map(row.map((id) => [id, bary(id)]));
-      row.sort((a, c) => b.get(a) - b.get(c));
+      row.sort((x, y) => b.get(x) - b.get(y));
       row.forEach((id, i) => index.set(id, i));
     }
   }
-  const widest = Math.max(...rows.map((r) => r.length), 1);
-  const width = PAD * 2 + widest * W + (widest - 1) * GAP_X;
-  const pos = new Map();
-  rows.forEach((row, l) => {
-    const rowWidth = row.length * W + (row.length - 1) * GAP_X;
-    const x0 = (width - rowWidth) / 2;
-    row.forEach((id, i) => pos.set(id, { x: x0 + i * (W + GAP_X), y: PAD + l * (H + GAP_Y), layer: l }));
+  const widthOf = (id) => (isVirtual(id) ? VIRTUAL : W);
+  const rowWidth = (row) => row.reduce((sum, id) => sum + widthOf(id), 0) + (row.length - 1) * GAP_X;
+  const width = PAD * 2 + Math.max(W, ...layers.map(rowWidth));
+  const at = new Map();
+  layers.forEach((row, l) => {
+    let x = (width - rowWidth(row)) / 2;
+    for (const id of row) {
+      at.set(id, { x: isVirtual(id) ? x + VIRTUAL / 2 - W / 2 : x, y: PAD + l * (H + GAP_Y), layer: l });
+      x += widthOf(id) + GAP_X;
+    }
   });
-  return { pos, width, height: PAD * 2 + rows.length * H + (rows.length - 1) * GAP_Y };
+  const pos = new Map(ids.map((id) => [id, at.get(id)]));
+  const routes = chains.map(({ edge, chain }) => {
+    const points = [];
+    chain.forEach((id, k) => {
+      const p = at.get(id);
+      const cx = p.x + W / 2;
+      if (k === 0) points.push([cx, p.y + H]);
+      else if (k === chain.length - 1) points.push([cx, p.y]);
+      else points.push([cx, p.y], [cx, p.y + H]);
+    });
+    return { edge, points };
+  });
+  return { pos, routes, width, height: PAD * 2 + layers.length * H + (layers.length - 1) * GAP_Y };
 }
 
 function reachable(start, out) {
@@ -79,6 +115,24 @@ function reachable(start, out) {
     stack.push(...out.get(id));
   }
   return seen;
+}
+
+// curve draws a line through points: vertical where it passes a layer, S-curves between.
+function curve(points) {
+  let d = `M ${points[0][0]} ${points[0][1]}`;
+  for (let i = 1; i < points.length; i++) {
+    const [x0, y0] = points[i - 1], [x1, y1] = points[i];
+    if (x0 === x1 || y1 <= y0) d += ` L ${x1} ${y1}`;
+    else d += ` C ${x0} ${(y0 + y1) / 2}, ${x1} ${(y0 + y1) / 2}, ${x1} ${y1}`;
+  }
+  return d;
+}
+
+// bezier is the point at t of the S-curve from a to b that curve draws.
+function bezier([x0, y0], [x1, y1], t) {
+  const fx = 3 * t * t - 2 * t * t * t;
+  const fy = 1.5 * t * (1 - t) + t * t * t;
+  return [x0 + (x1 - x0) * fx, y0 + (y1 - y0) * fy];
 }
 
 // heat maps a share 0..1 to a colour from pale to deep red.
@@ -94,7 +148,7 @@ export function heat(share) {
 // render draws the graph. Options: hits (node -> count), path (node ids to highlight),
 // selected (a node id), onSelect (called with a node id on click or Enter).
 export function render(graph, opts = {}) {
-  const { pos, width, height } = layout(graph);
+  const { pos, routes, width, height } = layout(graph);
   const hits = opts.hits || null;
   const max = hits ? Math.max(1, ...Object.values(hits)) : 1;
   const onPath = new Set(opts.path || []);
@@ -106,19 +160,20 @@ export function render(graph, opts = {}) {
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'group', 'aria-label': summary },
     s('defs', {}, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
       s('path', { d: 'M 0 0 L 10 5 L 0 10 z', fill: '#9aa3b2' }))));
-  for (const e of graph.edges) {
-    const a = pos.get(e.from), b = pos.get(e.to);
-    if (!a || !b) continue;
-    const x1 = a.x + W / 2, y1 = a.y + H, x2 = b.x + W / 2, y2 = b.y;
-    const up = y2 <= y1;
-    const d = up
-      ? `M ${x1} ${y1} C ${x1 + 90} ${y1 + 60}, ${x2 + 90} ${y2 - 60}, ${x2} ${y2}`
-      : `M ${x1} ${y1} C ${x1} ${(y1 + y2) / 2}, ${x2} ${(y1 + y2) / 2}, ${x2} ${y2}`;
+  const labels = [];
+  for (const { edge: e, points } of routes) {
     const cls = 'edge' + (pathEdges.has(e.from + '>' + e.to) ? ' onpath' : '');
-    svg.append(s('path', { d, class: cls, 'marker-end': 'url(#arrow)' }, s('title', { text: `${e.from} → ${e.to}${e.label ? ': ' + e.label : ''}` })));
+    svg.append(s('path', { d: curve(points), class: cls, 'marker-end': 'url(#arrow)' }, s('title', { text: `${e.from} → ${e.to}${e.label ? ': ' + e.label : ''}` })));
     if (e.label) {
+      // On the edge's first stretch, past the middle, where edges of one node have parted;
+      // moved down while it would cover a label already placed.
+      const [x, y0] = bezier(points[0], points[1], 0.62);
       const short = e.label.length > 22 ? e.label.slice(0, 21) + '…' : e.label;
-      svg.append(s('text', { class: 'elabel', x: (x1 + x2) / 2 + 4, y: (y1 + y2) / 2, text: short }));
+      const w = short.length * 5.6;
+      let y = y0;
+      while (labels.some((l) => x + 4 < l.x + l.w && l.x < x + 4 + w && Math.abs(l.y - y) < 11)) y += 11;
+      labels.push({ x: x + 4, y, w });
+      svg.append(s('text', { class: 'elabel', x: x + 4, y, text: short }));
     }
   }
   for (const n of graph.nodes) {

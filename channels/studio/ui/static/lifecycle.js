@@ -1,7 +1,7 @@
 // lifecycle.js: moving a version Draft -> Shadow -> Final -> Live, with the promotion gate's
 // verdict shown before and after a promotion is asked for.
 import { api, paths } from './api.js';
-import { busy, h, notify } from './dom.js';
+import { busy, fill, h, notify } from './dom.js';
 
 const RANK = { viewer: 1, author: 2, publisher: 3, admin: 4 };
 
@@ -16,7 +16,7 @@ const MOVES = {
 
 export async function render({ policy, version, v, me, panel, reload }) {
   const verdict = h('div', { id: 'gate', 'aria-live': 'polite' });
-  const showGate = (g) => verdict.replaceChildren(...gateView(g));
+  const showGate = (g) => fill(verdict, ...gateView(g));
   if (v.state === 'shadow' || v.state === 'draft') {
     try {
       showGate(await api('GET', paths.gate(policy, version)));
@@ -48,7 +48,7 @@ export async function render({ policy, version, v, me, panel, reload }) {
     }));
     moves.push(h('div', {}, del));
   }
-  panel.replaceChildren(
+  fill(panel,
     h('h2', { text: 'Lifecycle' }),
     h('p', { text: `This version is ${v.state}.` + (v.state === 'live' ? ' Roll back from the policy page.' : '') }),
     h('ol', { class: 'muted', 'aria-label': 'States' }, ...['draft', 'shadow', 'final', 'live'].map((st) =>

@@ -1,6 +1,6 @@
 // policies.js: the list of policies, and creating one.
 import { api, paths } from './api.js';
-import { badge, busy, field, h, notify, table } from './dom.js';
+import { badge, busy, field, fill, h, notify, table } from './dom.js';
 
 const TEMPLATE = `policy: NAME
 description: What the customer wants.
@@ -20,7 +20,7 @@ export async function render(main, _params, me) {
     p.latest ? h('span', {}, `v${p.latest} `, badge(p.latest_state)) : '',
     p.live ? `v${p.live}` : '—',
   ]);
-  main.replaceChildren(
+  fill(main,
     h('h1', { text: 'Policies' }),
     h('section', { class: 'card', 'aria-label': 'All policies' },
       rows.length ? table('Policies', ['Name', 'Title', 'Category', 'Country', 'Channel', 'Latest', 'Live'], rows)

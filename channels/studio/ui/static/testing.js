@@ -1,7 +1,7 @@
 // testing.js: simulate a version on a message, fixtures and inputs, see the trace and the path
 // on the graph, save the simulation as a test case, and run the saved cases.
 import { api, paths } from './api.js';
-import { busy, field, h, notify, table } from './dom.js';
+import { busy, field, fill, h, notify, table } from './dom.js';
 import { render as drawGraph } from './graph.js';
 
 const EXAMPLE = {
@@ -46,7 +46,7 @@ export async function render({ policy, version, v, me, panel }) {
     const sim = read();
     const r = await api('POST', paths.simulate(policy, version), sim);
     graph.replaceChildren(drawGraph(v.graph, { path: r.path }));
-    result.replaceChildren(...simulation(r), author ? saveForm(policy, sim, r) : null);
+    fill(result, ...simulation(r), author ? saveForm(policy, sim, r) : null);
   }));
 
   const runAll = h('button', { type: 'button', class: 'secondary', text: 'Run all saved cases' });
@@ -58,7 +58,7 @@ export async function render({ policy, version, v, me, panel }) {
       table('Test results', ['Case', 'Result', 'Failures'], r.results.map((x) => [x.case, x.passed ? 'passed' : 'failed', (x.failures || []).join('; ')])));
   }));
 
-  panel.replaceChildren(
+  fill(panel,
     h('h2', { text: 'Simulate' }),
     h('p', { class: 'muted', text: 'Runs the version offline: no plugin is called; hydrations come from the fixtures and actions from the results given.' }),
     h('div', { class: 'grid2' }, h('div', {}, messageField, inputsField), h('div', {}, hydrationsField, actionsField)),
