@@ -26,6 +26,7 @@ func (g *gateway) mountChannels(ctx context.Context) error {
 		g.mountAdmin,
 		g.mountAgent,
 		g.mountStudioUI,
+		g.mountStudio,
 		g.mountInapp,
 		g.mountWebchat,
 	} {

@@ -19,6 +19,7 @@ import (
 	"github.com/frontdeskhq/frontdesk/core/hydrate"
 	"github.com/frontdeskhq/frontdesk/core/intent"
 	"github.com/frontdeskhq/frontdesk/core/intent/onnx"
+	"github.com/frontdeskhq/frontdesk/core/lifecycle"
 	"github.com/frontdeskhq/frontdesk/core/policy"
 	"github.com/frontdeskhq/frontdesk/core/router"
 	"github.com/frontdeskhq/frontdesk/core/session"
@@ -37,7 +38,9 @@ type gateway struct {
 	plugins  *plugins.Host
 	wasm     *wasm.Host
 	model    *intent.Reloadable
-	policies *policy.Set
+	policies *lifecycle.Catalog
+	// studio holds what the policy lifecycle needs after start (lifecycle.go).
+	studio studioState
 	router   *router.Router
 	// handle is the router wrapped in the middleware every channel goes through.
 	handle router.Handler
@@ -105,8 +108,8 @@ func buildGateway(ctx context.Context, cfg *config.Config, log *slog.Logger) (g 
 	if env.Executors == nil {
 		env.Executors = policy.ExecutorMap{}
 	}
-	if g.policies, err = policy.LoadDir(cfg.Policies.Dir, env); err != nil {
-		return nil, fmt.Errorf("policies:\n%w", err)
+	if err := g.loadPolicies(ctx, env); err != nil {
+		return nil, err
 	}
 	routing, err := router.NewRouting(cfg.Routing.DefaultTeam, cfg.Routing.Teams)
 	if err != nil {
@@ -119,6 +122,7 @@ func buildGateway(ctx context.Context, cfg *config.Config, log *slog.Logger) (g 
 	if g.store != nil {
 		rcfg.Runs = g.store
 	}
+	g.serveVersions(&rcfg)
 	if g.router, err = router.New(rcfg); err != nil {
 		return nil, err
 	}
