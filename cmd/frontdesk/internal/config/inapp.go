@@ -13,37 +13,15 @@ type Inapp struct {
 	// itself. Write it as ${NAME}. Without a token and portal keys the API is open, which
 	// suits development only.
 	Token string `yaml:"token"`
-	// Portal admits logged-in customers with the support portal's JWT.
-	Portal InappPortal `yaml:"portal"`
+	// JWT admits logged-in customers with the support portal's token; each sees only the
+	// flows they started.
+	JWT JWT `yaml:"jwt"`
 	// MaxBodyBytes is the largest request body (64 KiB).
 	MaxBodyBytes int `yaml:"max_body_bytes"`
 }
 
-// InappPortal says which portal tokens (JWT, HS256 or RS256) the in-app API accepts.
-type InappPortal struct {
-	// Issuer and Audience must match the token's iss and aud.
-	Issuer   string `yaml:"issuer"`
-	Audience string `yaml:"audience"`
-	// HS256Keys are shared secrets of at least 32 bytes, written as ${NAME}.
-	HS256Keys []string `yaml:"hs256_keys"`
-	// RS256PublicKeys are PEM public keys of the portal.
-	RS256PublicKeys []string `yaml:"rs256_public_keys"`
-}
-
-// Enabled tells whether portal tokens are accepted.
-func (p InappPortal) Enabled() bool { return len(p.HS256Keys) > 0 || len(p.RS256PublicKeys) > 0 }
-
 func (i Inapp) check() error {
-	var errs []error
-	p := i.Portal
-	if p.Enabled() && (p.Issuer == "" || p.Audience == "") {
-		errs = append(errs, errors.New("inapp.portal: issuer and audience are required with portal keys"))
-	}
-	for n, k := range p.HS256Keys {
-		if len(k) < 32 {
-			errs = append(errs, fmt.Errorf("inapp.portal.hs256_keys[%d]: a key needs at least 32 bytes", n))
-		}
-	}
+	errs := []error{i.JWT.check("inapp.jwt")}
 	if i.MaxBodyBytes < 0 {
 		errs = append(errs, fmt.Errorf("inapp.max_body_bytes: %d is negative", i.MaxBodyBytes))
 	}

@@ -45,19 +45,24 @@ func (w Webchat) check() error {
 	if w.MaxFrameBytes < 0 || w.Rate < 0 || w.Burst < 0 || w.Idle < 0 {
 		errs = append(errs, errors.New("webchat: max_frame_bytes, rate, burst and idle cannot be negative"))
 	}
-	j := w.JWT
+	return errors.Join(append(errs, w.JWT.check("webchat.jwt"))...)
+}
+
+// check validates portal token settings found at section, such as webchat.jwt.
+func (j JWT) check(section string) error {
 	if !j.Enabled() {
 		if j.Issuer != "" || j.Audience != "" {
-			errs = append(errs, errors.New("webchat.jwt: issuer and audience are set but no hmac_keys or rsa_public_keys"))
+			return fmt.Errorf("%s: issuer and audience are set but no hmac_keys or rsa_public_keys", section)
 		}
-		return errors.Join(errs...)
+		return nil
 	}
+	var errs []error
 	if j.Issuer == "" || j.Audience == "" {
-		errs = append(errs, errors.New("webchat.jwt: issuer and audience are required"))
+		errs = append(errs, fmt.Errorf("%s: issuer and audience are required", section))
 	}
 	for i, k := range j.HMACKeys {
 		if len(k) < 32 {
-			errs = append(errs, fmt.Errorf("webchat.jwt.hmac_keys[%d]: a secret needs at least 32 bytes", i))
+			errs = append(errs, fmt.Errorf("%s.hmac_keys[%d]: a secret needs at least 32 bytes", section, i))
 		}
 	}
 	return errors.Join(errs...)
