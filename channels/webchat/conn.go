@@ -152,9 +152,15 @@ func (k *conn) enter(ctx context.Context, f ClientFrame) bool {
 		k.fail(http.StatusInternalServerError, "internal", "the chat could not be opened; try again", websocket.CloseInternalServerErr)
 		return false
 	}
+	missed, err := k.c.chats.since(ctx, token, ch, f.LastSeq)
+	if err != nil {
+		k.c.log.Error("chat messages not loaded", "err", err)
+		k.fail(http.StatusInternalServerError, "internal", "the chat could not be opened; try again", websocket.CloseInternalServerErr)
+		return false
+	}
 	k.token, k.chat = token, *ch
 	k.send(ServerFrame{Type: TypeWelcome, Session: token, LastSeq: ch.Seq})
-	for _, fr := range ch.since(f.LastSeq) {
+	for _, fr := range missed {
 		k.send(fr)
 	}
 	if !ch.Started {
