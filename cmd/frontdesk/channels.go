@@ -29,6 +29,7 @@ func (g *gateway) mountChannels(ctx context.Context) error {
 		g.mountStudio,
 		g.mountInapp,
 		g.mountWebchat,
+		g.mountEmail,
 	} {
 		if err := mount(ctx); err != nil {
 			return err

@@ -38,6 +38,8 @@ type gateway struct {
 	plugins  *plugins.Host
 	wasm     *wasm.Host
 	model    *intent.Reloadable
+	// intents is the classifier the router uses, nil when none is configured.
+	intents  intent.Classifier
 	policies *lifecycle.Catalog
 	// studio holds what the policy lifecycle needs after start (lifecycle.go).
 	studio studioState
@@ -96,6 +98,7 @@ func buildGateway(ctx context.Context, cfg *config.Config, log *slog.Logger) (g 
 	if err != nil {
 		return nil, err
 	}
+	g.intents = classifier
 	actions, crm, err := g.actions()
 	if err != nil {
 		return nil, err

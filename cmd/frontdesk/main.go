@@ -38,6 +38,7 @@ func newRootCmd() *cobra.Command {
 		newClassifyCmd(),
 		newLocalCmd(),
 		newStateCmd(),
+		newDevmailCmd(),
 	)
 	return root
 }

@@ -23,9 +23,12 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
+// DefaultPassword is the password of every account unless Options say otherwise.
+const DefaultPassword = "devmail"
+
 // Options configure a Server.
 type Options struct {
-	// Password of every account ("devmail").
+	// Password of every account (DefaultPassword).
 	Password string
 	// Caps are the IMAP capabilities announced; IMAP4rev1 with IDLE, MOVE and UIDPLUS when
 	// nil. Leave out MOVE to exercise a client's COPY, STORE and EXPUNGE fallback.
@@ -52,7 +55,7 @@ type Server struct {
 // New builds a server; Start listens.
 func New(opts Options) *Server {
 	if opts.Password == "" {
-		opts.Password = "devmail"
+		opts.Password = DefaultPassword
 	}
 	if opts.Caps == nil {
 		opts.Caps = imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIdle: {}, imap.CapMove: {}, imap.CapUIDPlus: {}}

@@ -47,6 +47,8 @@ type Config struct {
 	Admin     Admin            `yaml:"admin"`
 	// Webchat configures the web chat widget and its portal login.
 	Webchat Webchat `yaml:"webchat"`
+	// Email configures the mailboxes polled and the replies sent.
+	Email Email `yaml:"email"`
 	// Studio configures the policy lifecycle: dev mode, the promotion gate, shadow runs.
 	Studio Studio `yaml:"studio"`
 }
@@ -186,6 +188,7 @@ func Parse(path string, data []byte) (*Config, error) {
 }
 
 func (c *Config) defaults() {
+	c.Email.defaults()
 	c.Studio.defaults()
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:8080"
@@ -257,6 +260,7 @@ func (c *Config) check() error {
 		}
 	}
 	errs = append(errs, c.Webchat.check())
+	errs = append(errs, c.Email.check())
 	errs = append(errs, c.Studio.check())
 	if err := c.Inapp.check(); err != nil {
 		errs = append(errs, err)

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"sync"
+
+	"github.com/frontdeskhq/frontdesk/channels/email"
+	"github.com/frontdeskhq/frontdesk/channels/email/devmail"
+	"github.com/frontdeskhq/frontdesk/channels/email/mime"
+	"github.com/frontdeskhq/frontdesk/cmd/frontdesk/internal/config"
+	"github.com/frontdeskhq/frontdesk/core/queue"
+	"github.com/frontdeskhq/frontdesk/core/router"
+)
+
+// mountEmail starts the email channel: a poller per mailbox, the intake, and the outbox that
+// sends replies through the in-process queue. With email.devmail enabled it first starts the
+// development mail server and points a mailbox and the SMTP settings at it.
+func (g *gateway) mountEmail(ctx context.Context) error {
+	ec := g.cfg.Email
+	if !ec.Enabled() {
+		return nil
+	}
+	log := g.log.With("channel", "email")
+	if g.store == nil {
+		return errors.New("email: store.path (or store.url) is required: the channel keeps mailbox positions and processed ids there")
+	}
+	if g.plugins == nil || g.cfg.Services.CRM == "" {
+		return errors.New("email: services.crm is required: every mail becomes a case")
+	}
+	crm, ok := g.plugins.CRM(g.cfg.Services.CRM)
+	if !ok {
+		return fmt.Errorf("email: plugin %q does not serve CRM", g.cfg.Services.CRM)
+	}
+	if ec.Devmail.Enabled {
+		if err := g.startDevmail(&ec); err != nil {
+			return err
+		}
+	}
+	templates, err := email.CompileTemplates(ec.Templates)
+	if err != nil {
+		return fmt.Errorf("email.%w", err)
+	}
+	routing, err := router.NewRouting(g.cfg.Routing.DefaultTeam, g.cfg.Routing.Teams)
+	if err != nil {
+		return err
+	}
+	q := queue.NewMemory(queue.Options{})
+	g.closers = append(g.closers, q.Close)
+	outbox := &email.Outbox{Queue: q, SMTP: ec.SMTP, Sent: g.store, Locks: g.sessions, Log: log}
+	intake := &email.Intake{
+		CRM: crm, Classifier: g.intents, Policies: g.policies, LinkIntents: ec.LinkIntents, Routing: routing,
+		Valet: g.valet, ValetTTL: g.cfg.Valet.TTL, PublicURL: g.cfg.PublicURL,
+		Threads: email.Threads{Cursors: g.store}, Processed: g.store, Outbox: outbox, Templates: templates,
+		RateLimit: email.RateLimit{Sessions: g.sessions, Max: ec.RateLimit.Max, Window: ec.RateLimit.Window},
+		Limits:    mime.Limits{MaxBytes: ec.MaxMailBytes}, Log: log,
+	}
+	handle := func(ctx context.Context, mb email.MailboxConfig, raw []byte) error {
+		_, err := intake.Handle(ctx, mb, raw)
+		return err
+	}
+	// The channel outlives the context serve was built with until Close, like the server.
+	run, stop := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	start := func(f func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := f(run); err != nil {
+				log.Error("email channel stopped", "err", err)
+			}
+		}()
+	}
+	start(outbox.Run)
+	for _, mb := range ec.Mailboxes {
+		p := &email.Poller{Mailbox: mb, Handle: handle, Cursors: g.store, Leases: g.sessions, Holder: g.instance, Log: log}
+		start(p.Run)
+	}
+	g.closers = append(g.closers, func() error { stop(); wg.Wait(); return nil })
+	log.Info("email channel started", "mailboxes", len(ec.Mailboxes))
+	return nil
+}
+
+// startDevmail starts the development mail server and adds its mailbox and SMTP settings.
+func (g *gateway) startDevmail(ec *config.Email) error {
+	d := ec.Devmail
+	srv := devmail.New(devmail.Options{})
+	if err := srv.Start(d.IMAP, d.SMTP); err != nil {
+		return fmt.Errorf("email.devmail: %w (is another devmail running?)", err)
+	}
+	g.closers = append(g.closers, srv.Close)
+	srv.User(d.Address)
+	imapHost, imapPort := splitHostPort(srv.IMAPAddr())
+	smtpHost, smtpPort := splitHostPort(srv.SMTPAddr())
+	ec.Mailboxes = append(ec.Mailboxes, email.MailboxConfig{
+		Name: "devmail", Address: d.Address, Host: imapHost, Port: imapPort, Security: "none",
+		User: d.Address, Password: devmail.DefaultPassword, Processed: "Processed",
+	})
+	if ec.SMTP.Host == "" {
+		ec.SMTP = email.SMTPConfig{Host: smtpHost, Port: smtpPort, Security: "none"}
+	}
+	g.log.Info("devmail: development mail server started: mail "+d.Address+" over SMTP, read replies over IMAP as the customer",
+		"smtp", srv.SMTPAddr(), "imap", srv.IMAPAddr(), "password", devmail.DefaultPassword)
+	return nil
+}
+
+func splitHostPort(addr string) (string, int) {
+	host, port, _ := net.SplitHostPort(addr)
+	n, _ := strconv.Atoi(port)
+	return host, n
+}
