@@ -25,6 +25,7 @@ build:
 
 ## run: serve the example policies on embedded defaults (http://127.0.0.1:8080)
 run: build onnxruntime model
+	@echo "email: mail support@frontdesk.localhost with '$(BIN)/frontdesk devmail send \"I lost my card\"', read replies with '$(BIN)/frontdesk devmail read alice@example.com' (docs/channels/email.md)"
 	$(BIN)/frontdesk serve --config examples/config/frontdesk.yaml
 
 ## test: run every test (unit, integration, end to end)
@@ -242,3 +243,16 @@ bench-http: onnxruntime
 	@mkdir -p $(BUILD)/artifacts
 	@test -f $(MODEL_DIR)/model.onnx || echo "bench-http: no intent model in $(MODEL_DIR): first turns use keyword rules (make model trains one)" >&2
 	$(GO) run ./cmd/benchhttp -model $(MODEL_DIR) -svg $(BUILD)/artifacts/bench-http.svg $(BENCH_HTTP_FLAGS) | tee $(BUILD)/bench-http.txt
+
+# ---- email channel (channels/email) ----
+.PHONY: bench-email fuzz-email
+
+## bench-email: run BenchmarkEmailIngest (mails/s from the IMAP server to a CRM case on the local plugin; target >= 300/s)
+bench-email:
+	@mkdir -p $(BUILD)
+	$(GO) test -run '^$$' -bench EmailIngest -benchmem -count 5 -benchtime 1000x ./channels/email/ | tee $(BUILD)/bench-email.txt
+
+## fuzz-email: fuzz the MIME-to-message path (channels/email/mime and the intake's normalization) for FUZZTIME each (default 15s)
+fuzz-email:
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./channels/email/mime/
+	$(GO) test -run '^$$' -fuzz FuzzNormalize -fuzztime $(FUZZTIME) ./channels/email/
