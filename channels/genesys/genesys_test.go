@@ -3,9 +3,6 @@ package genesys
 import (
 	"encoding/base64"
 	"encoding/json"
-	"io"
-	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,35 +29,16 @@ func newServer(t testing.TB) *server {
 	return s
 }
 
-// do sends a request with the header secret (or the given headers) and returns the status
-// and body.
+// do sends a request with the header secret (or the given headers).
 func (s *server) do(t *testing.T, method, path, body string, headers map[string]string) (int, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest(method, s.base+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
 	if headers == nil {
 		headers = map[string]string{"X-Frontdesk-Secret": testAuth.Secret}
 	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, out
+	return voicetest.Do(t, method, s.base+path, body, headers)
 }
 
-func golden(t testing.TB, name string) string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
-}
+var golden = voicetest.Golden
 
 // botTurn sends a Bot Connector turn of session id and decodes the answer.
 func (s *server) botTurn(t *testing.T, session, text, button string, params map[string]string) (BotResponse, []byte) {
