@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/frontdeskhq/frontdesk/core/auth"
 )
 
 // Webchat configures the web chat channel (channels/webchat), served at /chat.
@@ -63,6 +65,11 @@ func (j JWT) check(section string) error {
 	for i, k := range j.HMACKeys {
 		if len(k) < 32 {
 			errs = append(errs, fmt.Errorf("%s.hmac_keys[%d]: a secret needs at least 32 bytes", section, i))
+		}
+	}
+	for i, k := range j.RSAPublicKeys {
+		if _, err := auth.ParseRSAPublicKey([]byte(k)); err != nil {
+			errs = append(errs, fmt.Errorf("%s.rsa_public_keys[%d]: %w", section, i, err))
 		}
 	}
 	return errors.Join(errs...)
