@@ -89,20 +89,15 @@ type Result struct {
 // handled again.
 func (in *Intake) Handle(ctx context.Context, mb MailboxConfig, raw []byte) (Result, error) {
 	mb = mb.withDefaults()
-	m, err := mime.Parse(raw, in.Limits)
+	msg, m, err := Normalize(mb.Name, raw, in.Limits)
 	if errors.Is(err, mime.ErrEmpty) {
 		return Result{Decision: Empty}, nil
 	}
-	key := MailKey(mb.Name, m)
+	key := msg.Metadata["key"]
 	res := Result{Key: key}
 	caseID, err := in.Threads.Find(ctx, m, in.CRM)
 	if err != nil {
 		return res, fmt.Errorf("email: thread of %s: %w", key, err)
-	}
-	msg := message.Message{
-		ID: m.MessageID, Channel: message.ChannelEmail, Text: m.Text, Attachments: m.Attachments,
-		Contact:  message.Contact{Email: m.From.Email, Name: m.From.Name},
-		Metadata: map[string]string{"mailbox": mb.Name, "key": key},
 	}
 	log := &decisionLog{}
 	if caseID != "" {
@@ -221,9 +216,6 @@ func contains(list []string, s string) bool {
 func (in *Intake) recognize(ctx context.Context, text string) (intent.Prediction, string) {
 	if in.Classifier == nil || text == "" {
 		return intent.Prediction{Intent: intent.Unknown}, "no classifier"
-	}
-	if r := []rune(text); len(r) > router.MaxTextLength {
-		text = string(r[:router.MaxTextLength])
 	}
 	pred, err := in.Classifier.Classify(ctx, text)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
 )
 
@@ -46,8 +47,10 @@ func (r Reply) Bytes() ([]byte, error) {
 	h.Set("Auto-Submitted", "auto-replied")
 	h.Set("X-Loop", r.From)
 	h.Set("X-Auto-Response-Suppress", "All")
+	// A boundary drawn from the key, so that every rendering of a reply is the same bytes.
+	h.SetContentType("multipart/alternative", map[string]string{"boundary": "fd-" + digest(r.Key)[:28]})
 	var buf bytes.Buffer
-	w, err := mail.CreateInlineWriter(&buf, h)
+	w, err := message.CreateWriter(&buf, h.Header)
 	if err != nil {
 		return nil, err
 	}
@@ -56,8 +59,9 @@ func (r Reply) Bytes() ([]byte, error) {
 		if p.body == "" {
 			continue
 		}
-		var ph mail.InlineHeader
+		var ph message.Header
 		ph.SetContentType(p.ct, map[string]string{"charset": "utf-8"})
+		ph.Set("Content-Transfer-Encoding", "quoted-printable")
 		pw, err := w.CreatePart(ph)
 		if err != nil {
 			return nil, err
