@@ -43,7 +43,7 @@ type gateway struct {
 	policies *lifecycle.Catalog
 	// studio holds what the policy lifecycle needs after start (lifecycle.go).
 	studio studioState
-	router   *router.Router
+	router *router.Router
 	// handle is the router wrapped in the middleware every channel goes through.
 	handle router.Handler
 	valet  *auth.Valet

@@ -19,8 +19,9 @@ import (
 )
 
 func newPolicyCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "policy", Short: "Validate, test, simulate and draw policies"}
-	cmd.AddCommand(newPolicyValidateCmd(), newPolicyTestCmd(), newPolicyRunCmd(), newPolicyGraphCmd())
+	cmd := &cobra.Command{Use: "policy", Short: "Validate, test, simulate and draw policies; push, promote and roll back versions"}
+	cmd.AddCommand(newPolicyValidateCmd(), newPolicyTestCmd(), newPolicyRunCmd(), newPolicyGraphCmd(),
+		newPolicyPushCmd(), newPolicyPromoteCmd(), newPolicyRollbackCmd())
 	return cmd
 }
 
