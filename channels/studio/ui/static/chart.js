@@ -7,7 +7,8 @@ export function bars(title, rows, { format = String, alt = false } = {}) {
   const LABEL = 220, BAR = 320, ROW = 22, PAD = 6;
   const max = Math.max(1e-9, ...rows.map((r) => r.value));
   const height = PAD * 2 + rows.length * ROW;
-  const svg = s('svg', { class: 'chart', viewBox: `0 0 ${LABEL + BAR + 90} ${height}`, width: LABEL + BAR + 90, height, 'aria-hidden': 'true' });
+  // Scaled to the card's width by CSS; the view box keeps the proportions.
+  const svg = s('svg', { class: 'chart', viewBox: `0 0 ${LABEL + BAR + 90} ${height}`, 'aria-hidden': 'true' });
   rows.forEach((r, i) => {
     const y = PAD + i * ROW;
     const w = Math.max(1, (r.value / max) * BAR);

@@ -180,11 +180,12 @@ export function render(graph, opts = {}) {
     const p = pos.get(n.id);
     const count = hits ? hits[n.id] || 0 : null;
     const label = `${n.id}, ${n.kind}${n.id === graph.start ? ', start' : ''}${count !== null ? `, ${count} hits` : ''}`;
-    const cls = 'node' + (onPath.has(n.id) ? ' onpath' : '') + (opts.selected === n.id ? ' selected' : '');
+    const share = hits ? count / max : 0;
+    const cls = 'node' + (onPath.has(n.id) ? ' onpath' : '') + (opts.selected === n.id ? ' selected' : '') + (share > 0.6 ? ' hot' : '');
     const g = s('g', { class: cls, transform: `translate(${p.x},${p.y})`, tabindex: opts.onSelect ? 0 : null,
       role: opts.onSelect ? 'button' : 'img', 'aria-label': label, 'data-node': n.id },
       s('title', { text: label }),
-      s('rect', { width: W, height: H, rx: kinds[n.id] === 'end' ? 22 : 6, fill: hits ? heat(count / max) : '#fff' }),
+      s('rect', { width: W, height: H, rx: kinds[n.id] === 'end' ? 22 : 6, fill: hits ? heat(share) : '#fff' }),
       s('text', { x: 8, y: 18, text: n.id.length > 20 ? n.id.slice(0, 19) + '…' : n.id }),
       s('text', { x: 8, y: 36, class: 'kind', text: n.kind + (n.id === graph.start ? ' · start' : '') }),
       count !== null ? s('text', { x: W - 8, y: 36, class: 'hits', 'text-anchor': 'end', text: String(count) }) : null);

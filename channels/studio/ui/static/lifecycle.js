@@ -61,14 +61,14 @@ export async function render({ policy, version, v, me, panel, reload }) {
 // shadow, and the saved tests.
 export function gateView(g) {
   const pct = (x) => `${Math.round(x * 100)}%`;
-  const hours = (sec) => `${(sec / 3600).toFixed(1)} h`;
+  const duration = (sec) => (sec < 120 ? `${Math.round(sec)} s` : sec < 7200 ? `${Math.round(sec / 60)} min` : `${(sec / 3600).toFixed(1)} h`);
   const c = g.coverage || {}, sh = g.shadow || {}, t = g.tests || {};
   return [
     h('p', { class: g.allowed ? 'verdict ok' : 'verdict no', text: g.allowed ? '✓ The gate allows promotion.' : '✗ The gate refuses promotion:' }),
     (g.reasons || []).length ? h('ul', { class: 'problems' }, ...g.reasons.map((r) => h('li', { text: r }))) : null,
     h('dl', { class: 'kpis' },
       kpi('Coverage', `${pct(c.ratio || 0)} of ${c.nodes || 0} nodes`, `${pct(c.required || 0)} required; ${c.shadow_runs || 0} shadow runs`),
-      kpi('In shadow', hours(sh.for_s || 0), `${hours(sh.required_s || 0)} required`),
+      kpi('In shadow', duration(sh.for_s || 0), `${duration(sh.required_s || 0)} required`),
       kpi('Tests', `${t.passed || 0} of ${t.cases || 0} pass`, t.failed ? `${t.failed} failing` : '')),
     (c.unhit || []).length ? h('p', {}, h('strong', { text: 'Not hit yet: ' }), c.unhit.join(', ')) : null,
     ...(t.failures || []).map((f) => h('p', { class: 'problems', text: `${f.case}: ${(f.failures || []).join('; ')}` })),

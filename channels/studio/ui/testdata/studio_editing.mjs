@@ -1,12 +1,10 @@
 // An author signs in, creates change-address with its first draft, reads the graph, edits a
 // node in the form editor (a typo is caught live), saves, simulates, saves the simulation as a
 // test case, moves the draft to shadow, sees the gate refuse promotion, and reads the audit log.
+import { notice, saveHappyPath, visible } from './steps.mjs';
+
 export default async function ({ page, baseURL, artifacts, env }) {
   const shot = (name) => page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
-  const visible = async (locator, what) => {
-    await locator.first().waitFor({ state: 'visible' }).catch((err) => { throw new Error(`not shown: ${what} (${err.message.split('\n')[0]})`); });
-  };
-  const notice = (text) => visible(page.getByRole('status').filter({ hasText: text }), `notice "${text}"`);
 
   await page.goto(baseURL + '/studio');
   await page.getByLabel('API key').fill('not-a-key-of-anyone-at-all');
@@ -43,19 +41,11 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await page.locator('#node-form').getByLabel('Say').fill('Thanks. A colleague approves the new address within a day.');
   await visible(page.getByText('✓ The policy compiles.'), 'the validation of the new text');
   await page.getByRole('button', { name: 'Save draft' }).click();
-  await notice('Version 1 saved.');
+  await notice(page, 'Version 1 saved.');
   await shot('03-editor');
 
   // Simulate, and keep the simulation as a test case.
-  await page.getByRole('tab', { name: 'Simulate and test' }).click();
-  await page.getByLabel('Hydration fixtures (JSON)').fill(JSON.stringify({ customer: { id: 'C-1001', phone: '+447700900101' }, open_requests: [] }));
-  await page.getByLabel('Inputs (JSON)').fill(JSON.stringify({ confirm: 'yes', collect: { street: '1 Main St', city: 'Leeds', postcode: 'LS1 4AP' } }));
-  await page.getByLabel('Action results (JSON)').fill(JSON.stringify({ 'otp.verify': { output: { verified: true } } }));
-  await page.getByRole('button', { name: 'Simulate' }).click();
-  await visible(page.getByText('Done: submitted_for_approval'), 'the simulated outcome');
-  await page.getByLabel('Test case name').fill('happy path');
-  await page.getByRole('button', { name: 'Save as test case' }).click();
-  await notice('Test case "happy path" saved.');
+  await saveHappyPath(page);
   await shot('04-simulation');
 
   // Shadow, and the gate's verdict.

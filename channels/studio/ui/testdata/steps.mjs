@@ -1,0 +1,28 @@
+// steps.mjs: what the Studio's browser scripts share: waiting for what a person would see,
+// and saving a simulation of change-address's happy path as a test case.
+
+// visible waits until the locator shows, failing with what was expected.
+export async function visible(locator, what, timeout) {
+  await locator.first().waitFor({ state: 'visible', timeout }).catch((err) => {
+    throw new Error(`not shown: ${what} (${err.message.split('\n')[0]})`);
+  });
+}
+
+// notice waits for the polite confirmation of an action.
+export function notice(page, text) {
+  return visible(page.getByRole('status').filter({ hasText: text }), `notice "${text}"`);
+}
+
+// saveHappyPath simulates the change of address to its end on the Simulate and test tab and
+// saves it as the test case "happy path".
+export async function saveHappyPath(page) {
+  await page.getByRole('tab', { name: 'Simulate and test' }).click();
+  await page.getByLabel('Hydration fixtures (JSON)').fill(JSON.stringify({ customer: { id: 'C-1001', phone: '+447700900101' }, open_requests: [] }));
+  await page.getByLabel('Inputs (JSON)').fill(JSON.stringify({ confirm: 'yes', collect: { street: '1 Main St', city: 'Leeds', postcode: 'LS1 4AP' } }));
+  await page.getByLabel('Action results (JSON)').fill(JSON.stringify({ 'otp.verify': { output: { verified: true } } }));
+  await page.getByRole('button', { name: 'Simulate' }).click();
+  await visible(page.getByText('Done: submitted_for_approval'), 'the simulated outcome');
+  await page.getByLabel('Test case name').fill('happy path');
+  await page.getByRole('button', { name: 'Save as test case' }).click();
+  await notice(page, 'Test case "happy path" saved.');
+}

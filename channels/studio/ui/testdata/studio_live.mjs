@@ -1,0 +1,86 @@
+// A publisher takes change-address from a new draft through shadow to live on a running
+// frontdesk: copies the live version into a draft, changes a text in the form editor, saves a
+// test case from a simulation, moves the draft to shadow, sends customer traffic (which the
+// shadow version runs beside the live one), promotes it once the gate allows, deploys it, and
+// reads its analytics and the audit trail of what they did.
+import { notice, saveHappyPath, visible } from './steps.mjs';
+
+export default async function ({ page, baseURL, artifacts, env }) {
+  const shot = (name) => page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
+  // traffic sends customers' first messages, as the web chat or the in-app API would.
+  const traffic = async (n) => {
+    const customers = ['C-1001', 'C-1002', 'C-1003', 'C-9999'];
+    for (let i = 0; i < n; i++) {
+      const res = await page.request.post(baseURL + '/v1/messages', {
+        data: { channel: 'api', intent: 'change_address', contact: { customer_id: customers[i % customers.length] } },
+      });
+      if (!res.ok()) throw new Error(`message ${i}: HTTP ${res.status()} ${await res.text()}`);
+    }
+  };
+
+  await page.goto(baseURL + '/studio');
+  await page.getByLabel('API key').fill(env.KEY);
+  await page.keyboard.press('Enter');
+  await visible(page.getByRole('heading', { name: 'Policies' }), 'the policies page');
+  await page.getByRole('link', { name: 'change-address' }).click();
+  await shot('01-policy');
+
+  // A new draft from the live version.
+  const from = page.getByLabel('Copy a version into a new draft');
+  const live = (await from.locator('option').allTextContents()).find((t) => t.includes('(live)'));
+  if (!live) throw new Error('no live version to copy');
+  await from.selectOption({ label: live });
+  await page.getByRole('button', { name: 'New draft from it' }).click();
+  await visible(page.locator('h1 .badge.draft'), 'the new draft');
+  const version = (await page.locator('h1').textContent()).match(/version (\d+)/)[1];
+
+  await page.getByRole('navigation', { name: 'Nodes of the policy' }).getByRole('button', { name: 'done', exact: true }).click();
+  await page.locator('#node-form').getByLabel('Say').fill('Thanks. A colleague approves the new address within a day.');
+  await visible(page.getByText('✓ The policy compiles.'), 'the validation');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await notice(page, `Version ${version} saved.`);
+  await shot('02-draft');
+
+  await saveHappyPath(page);
+
+  await page.getByRole('tab', { name: 'Lifecycle' }).click();
+  await page.getByRole('button', { name: 'Move to shadow' }).click();
+  await visible(page.locator('h1 .badge.shadow'), 'the shadow state');
+  await shot('03-shadow-before-traffic');
+
+  // Customers arrive; the shadow version runs beside the live one until the gate allows.
+  for (let round = 0; ; round++) {
+    await traffic(12);
+    await page.reload();
+    await visible(page.locator('#gate p.verdict'), 'the verdict');
+    if (await page.getByText('✓ The gate allows promotion.').count()) break;
+    if (round === 10) throw new Error('the gate still refuses: ' + await page.locator('#gate').textContent());
+    await page.waitForTimeout(500);
+  }
+  await shot('04-gate-allows');
+  await page.getByRole('button', { name: 'Promote to final' }).click();
+  await visible(page.locator('h1 .badge.final'), 'the final state');
+  await page.getByRole('button', { name: 'Deploy live' }).click();
+  await visible(page.locator('h1 .badge.live'), 'the live state');
+  await shot('05-live');
+
+  // The new live version serves; its analytics show the runs and the node hits.
+  await traffic(8);
+  await page.getByRole('tab', { name: 'Analytics' }).click();
+  await visible(page.getByRole('heading', { name: 'Live runs' }), 'the live runs', 15000);
+  await visible(page.getByRole('heading', { name: 'Shadow runs' }), 'the shadow runs');
+  await visible(page.locator('svg [aria-label^="check, decide, start, "]'), 'node hits on the graph');
+  await shot('06-analytics');
+  await page.getByRole('tab', { name: 'Graph' }).click();
+  await page.getByLabel('Hits from').selectOption('true');
+  await visible(page.locator('svg [data-node="confirm"]'), 'the graph with shadow hits');
+  await shot('07-graph-shadow-hits');
+
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  for (const [action, details] of [['version.create', ''], ['version.update', ''], ['test.put', ''], ['version.state', 'to: shadow'],
+    ['version.state', 'to: final'], ['deploy.live', `version: ${version}`]]) {
+    await visible(page.locator('tbody tr', { hasText: action }).filter({ hasText: 'anna@example.com' }).filter({ hasText: details }),
+      `audit entry ${action} ${details}`);
+  }
+  await shot('08-audit');
+}
