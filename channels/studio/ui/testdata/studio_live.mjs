@@ -76,11 +76,25 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await visible(page.locator('svg [data-node="confirm"]'), 'the graph with shadow hits');
   await shot('07-graph-shadow-hits');
 
+  // An experiment: half the contacts on the new version, half on the one it replaced.
+  await page.getByRole('link', { name: 'Experiments' }).click();
+  await page.getByLabel(/^Name/).fill('addr-wording');
+  await page.getByLabel('Policy', { exact: true }).selectOption('change-address');
+  await visible(page.getByText(`${version} (live)`), 'the versions that can serve');
+  await page.getByLabel('Version 1', { exact: true }).fill(version);
+  await page.getByLabel('Version 2', { exact: true }).fill(String(Number(version) - 1));
+  await page.getByRole('button', { name: 'Create experiment' }).click();
+  await notice(page, 'Experiment addr-wording created (disabled).');
+  await page.getByRole('row', { name: /addr-wording/ }).getByRole('button', { name: 'Enable' }).click();
+  await notice(page, 'Experiment addr-wording enabled.');
+  await visible(page.getByRole('row', { name: /addr-wording/ }).getByRole('button', { name: 'Disable' }), 'the enabled experiment');
+  await shot('08-experiment');
+
   await page.getByRole('link', { name: 'Audit log' }).click();
   for (const [action, details] of [['version.create', ''], ['version.update', ''], ['test.put', ''], ['version.state', 'to: shadow'],
-    ['version.state', 'to: final'], ['deploy.live', `version: ${version}`]]) {
+    ['version.state', 'to: final'], ['deploy.live', `version: ${version}`], ['experiment.create', ''], ['experiment.enable', '']]) {
     await visible(page.locator('tbody tr', { hasText: action }).filter({ hasText: 'anna@example.com' }).filter({ hasText: details }),
       `audit entry ${action} ${details}`);
   }
-  await shot('08-audit');
+  await shot('09-audit');
 }
