@@ -34,7 +34,8 @@ type server struct {
 	stack *voicetest.Stack
 }
 
-func start(t *testing.T, limits webchat.Limits) *server {
+// start serves the channel; allowedOrigins may name other sites' origins.
+func start(t *testing.T, limits webchat.Limits, allowedOrigins ...string) *server {
 	t.Helper()
 	stack := voicetest.Start(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -43,7 +44,7 @@ func start(t *testing.T, limits webchat.Limits) *server {
 		Handle: stack.Handle, SubmitCSAT: stack.Router.SubmitCSAT, Sessions: stack.Sessions, Valet: v,
 		JWT:          &auth.JWT{Issuer: "https://portal.example", Audience: "frontdesk", HMACKeys: [][]byte{portalKey}},
 		CaseCustomer: func(context.Context, string) (string, error) { return voicetest.Customer, nil },
-		Limits:       limits, Logger: log,
+		Limits:       limits, AllowedOrigins: allowedOrigins, Logger: log,
 	})
 	srv := httpserver.New(httpserver.Config{}, prometheus.NewRegistry(), log)
 	ch.Mount(srv)
@@ -254,8 +255,20 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 
+	// A browser's socket from a page of another origin is refused.
+	ws, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(s.base, "http")+webchat.SocketPath,
+		http.Header{"Origin": {"https://evil.example"}})
+	if err == nil {
+		ws.Close()
+		t.Fatal("a socket from another origin was accepted")
+	}
+	if resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("socket from another origin: %v %v, want 403", resp, err)
+	}
+	resp.Body.Close()
+
 	// A plain GET of the socket is a JSON 400; and after all that, the server still serves.
-	resp, err := http.Get(s.base + webchat.SocketPath)
+	resp, err = http.Get(s.base + webchat.SocketPath)
 	if err != nil {
 		t.Fatal(err)
 	}

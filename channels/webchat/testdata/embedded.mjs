@@ -1,6 +1,6 @@
 // The widget embedded on another site's page with one script tag and a portal token: the
 // launcher opens the chat in a frame, the customer types, then answers a quick reply with the
-// keyboard alone (focus moves to the newest question).
+// keyboard alone (focus moves to the newest question). Then the chat held in a page itself.
 export default async function ({ page, artifacts, env }) {
   await page.goto(env.HOST_URL);
   const launcher = page.getByRole('button', { name: 'Chat with support' });
@@ -22,4 +22,14 @@ export default async function ({ page, artifacts, env }) {
   if (await launcher.getAttribute('aria-expanded') !== 'true') {
     throw new Error('the launcher does not say that the chat is open');
   }
+  await inline({ page, env });
+}
+
+// The chat held in a portal page itself: same widget, no frame.
+export async function inline({ page, env }) {
+  await page.goto(env.HOST_URL + '/inline');
+  await page.locator('.fd-bot').filter({ hasText: 'How can I help' }).waitFor();
+  await page.getByLabel('Your message').fill('My card was stolen');
+  await page.getByLabel('Your message').press('Enter');
+  await page.getByRole('button', { name: 'Stolen', exact: true }).waitFor();
 }

@@ -3,12 +3,17 @@
 //
 //   <script src="https://support.example/chat/widget.js" data-token="PORTAL_JWT" async></script>
 //
-// The protocol is documented in docs/channels/webchat.md.
+// A portal page may also hold the chat in place: an element <main id="frontdesk-chat"> and
+// the same script tag (its origin then belongs in webchat.allowed_origins). The protocol is
+// documented in docs/channels/webchat.md.
 (function () {
   'use strict';
+  var script = document.currentScript;
+  // base is the chat's folder on the frontdesk server (.../chat/), wherever the page is.
+  var base = new URL('.', script.src);
   var root = document.getElementById('frontdesk-chat');
   if (!root) {
-    embed(document.currentScript);
+    embed();
     return;
   }
   if (root.querySelector('.fd-fatal')) {
@@ -17,9 +22,7 @@
   chat(root);
 
   // embed adds the launcher and the framed chat to a page of another site.
-  function embed(script) {
-    if (!script) return;
-    var base = new URL('.', script.src); // .../chat/
+  function embed() {
     var css = document.createElement('link');
     css.rel = 'stylesheet';
     css.href = new URL('widget.css', base).href;
@@ -57,7 +60,9 @@
     var meta = document.querySelector('meta[name="frontdesk-session"]');
     var session = (meta && meta.content) || sessionStorage.getItem('frontdesk.session') || '';
     var params = new URLSearchParams(location.hash.slice(1));
-    var token = params.get('token') || '';
+    // A page of the portal may hold the chat itself (an element #frontdesk-chat and this
+    // script with data-token) instead of the framed one.
+    var token = params.get('token') || script.getAttribute('data-token') || '';
     if (location.search || location.hash) {
       // Keep the used link and the token out of the address bar and the history.
       history.replaceState(null, '', location.pathname);
@@ -111,7 +116,7 @@
     });
 
     function connect() {
-      var url = new URL('chat/ws', location.href);
+      var url = new URL('ws', base);
       url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
       ws = new WebSocket(url.href);
       ws.onopen = function () {
