@@ -188,6 +188,18 @@ bench-executors:
 test: wasm
 run: wasm
 
+# --- Policy Studio (docs/studio.md)
+.PHONY: studio-traffic bench-shadow
+
+## studio-traffic: send simulated conversations (N=50, INTENT=change_address) to the frontdesk of make run, so a Shadow version gets runs
+studio-traffic:
+	$(GO) run ./examples/studio -url http://127.0.0.1:8080 -intent $(or $(INTENT),change_address) -n $(or $(N),50)
+
+## bench-shadow: the live path with and without a shadow version beside it (p50-ns: the live turn's median)
+bench-shadow:
+	@mkdir -p $(BUILD)
+	$(GO) test -run '^$$' -bench 'RouterHandleShadow' -benchmem -count 5 -benchtime 3000x ./core/router/ | tee $(BUILD)/bench-shadow.txt
+
 ## clean: remove build outputs
 clean:
 	rm -rf $(BUILD)

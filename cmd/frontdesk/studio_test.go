@@ -2,10 +2,10 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
-	"io"
+		"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -99,11 +99,13 @@ func TestPolicyLifecycleThroughTheGateway(t *testing.T) {
 
 	// Simulated traffic: the live version answers, the shadow version runs beside it.
 	time.Sleep(200 * time.Millisecond) // the catalog follows the store every 50ms
-	for i := range 30 {
-		r := lastReply(send(t, base, fmt.Sprintf(`{"conversation_id":"c%d","text":"I moved, please change my address","contact":{"customer_id":"C-1001"}}`, i)))
-		if r["node"] != "confirm" || !strings.HasPrefix(r["text"].(string), "You want to") {
-			t.Fatalf("live reply %v", r)
-		}
+	if r := lastReply(send(t, base, `{"conversation_id":"c0","text":"I moved, please change my address","contact":{"customer_id":"C-1001"}}`)); r["node"] != "confirm" || !strings.HasPrefix(r["text"].(string), "You want to") {
+		t.Fatalf("live reply %v", r)
+	}
+	traffic := exec.Command("go", "run", "./examples/studio", "-url", base, "-n", "30", "-seed", "7")
+	traffic.Dir = root
+	if out, err := traffic.CombinedOutput(); err != nil || !strings.Contains(string(out), "30/30 conversations") {
+		t.Fatalf("examples/studio: %v\n%s", err, out)
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
