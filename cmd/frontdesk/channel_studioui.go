@@ -14,12 +14,9 @@ func (g *gateway) mountStudioUI(context.Context) error {
 	return nil
 }
 
-// studioKeys authenticates the API keys of the Studio's roles, and the admin token as an
-// admin key; agent assist and the Studio's pages use it.
+// studioKeys authenticates the API keys of the Studio's roles, kept in the store the Studio
+// API creates them in, and the admin token as an admin key; agent assist and the Studio's
+// pages use it.
 func (g *gateway) studioKeys() *auth.APIKeys {
-	keys := &auth.APIKeys{AdminToken: g.cfg.Admin.Token}
-	if g.store != nil {
-		keys.Store = g.store
-	}
-	return keys
+	return &auth.APIKeys{Store: g.studio.store, AdminToken: g.cfg.Admin.Token}
 }
