@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,15 +62,16 @@ type Config struct {
 
 // Channel serves the ES and CX webhooks.
 type Channel struct {
-	cfg    Config
-	voice  *voice.Voice
-	served map[string]bool
-	log    *slog.Logger
+	cfg   Config
+	voice *voice.Voice
+	// intents lists the intents the policies serve now (they change when policies reload).
+	intents func() []string
+	log     *slog.Logger
 }
 
-// New returns the channel; intents are those the policies serve: a Dialogflow intent outside
-// them (a fallback, small talk) leaves recognition to frontdesk's classifier.
-func New(cfg Config, v *voice.Voice, intents []string, log *slog.Logger) *Channel {
+// New returns the channel; intents lists the intents the policies serve: a Dialogflow intent
+// outside them (a fallback, small talk) leaves recognition to frontdesk's classifier.
+func New(cfg Config, v *voice.Voice, intents func() []string, log *slog.Logger) *Channel {
 	if cfg.AnswerWithin == 0 {
 		cfg.AnswerWithin = 4 * time.Second
 	}
@@ -79,11 +81,7 @@ func New(cfg Config, v *voice.Voice, intents []string, log *slog.Logger) *Channe
 	if !cfg.Auth.Enabled() {
 		log.Warn("dialogflow.auth is not set: webhook requests are not authenticated (development only)")
 	}
-	served := map[string]bool{}
-	for _, in := range intents {
-		served[in] = true
-	}
-	return &Channel{cfg: cfg, voice: v, served: served, log: log}
+	return &Channel{cfg: cfg, voice: v, intents: intents, log: log}
 }
 
 // Mount adds the webhooks to the server.
@@ -138,7 +136,7 @@ func (c *Channel) intentOf(name string) string {
 	if mapped, ok := c.cfg.Intents[name]; ok {
 		name = mapped
 	}
-	if !c.served[name] {
+	if !slices.Contains(c.intents(), name) {
 		return ""
 	}
 	return name

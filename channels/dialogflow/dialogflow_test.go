@@ -25,7 +25,7 @@ func newServer(t testing.TB) *server {
 	t.Helper()
 	s := &server{stack: voicetest.Start(t)}
 	s.ch = New(Config{Auth: testAuth, TransferNumber: "+14155550199", Intents: map[string]string{"Lost card": "card_lost_stolen"}},
-		s.stack.Voice(t, message.ChannelDialogflow), []string{"card_lost_stolen", "slow_test"}, voicetest.Quiet)
+		s.stack.Voice(t, message.ChannelDialogflow), s.stack.Intents, voicetest.Quiet)
 	s.base = voicetest.Serve(t, s.ch.Mount)
 	return s
 }

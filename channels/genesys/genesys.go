@@ -45,14 +45,16 @@ type Config struct {
 
 // Channel serves the Bot Connector and Data Action endpoints.
 type Channel struct {
-	cfg     Config
-	voice   *voice.Voice
-	intents []string
+	cfg   Config
+	voice *voice.Voice
+	// intents lists the intents the policies serve now (they change when policies reload).
+	intents func() []string
 	log     *slog.Logger
 }
 
-// New returns the channel; intents are those the policies serve, listed as the bot's intents.
-func New(cfg Config, v *voice.Voice, intents []string, log *slog.Logger) *Channel {
+// New returns the channel; intents lists the intents the policies serve, which the bot lists
+// as its intents.
+func New(cfg Config, v *voice.Voice, intents func() []string, log *slog.Logger) *Channel {
 	if cfg.BotID == "" {
 		cfg.BotID = "frontdesk"
 	}
@@ -62,8 +64,6 @@ func New(cfg Config, v *voice.Voice, intents []string, log *slog.Logger) *Channe
 	if !cfg.Auth.Enabled() {
 		log.Warn("genesys.auth is not set: Bot Connector and Data Action requests are not authenticated (development only)")
 	}
-	intents = append([]string(nil), intents...)
-	sort.Strings(intents)
 	return &Channel{cfg: cfg, voice: v, intents: intents, log: log}
 }
 
@@ -197,7 +197,9 @@ type BotSlot struct {
 func (c *Channel) bot() Bot {
 	slots := map[string]BotSlot{"resolution": {Name: "resolution", Type: "String"}, "team": {Name: "team", Type: "String"}}
 	v := BotVersion{Version: "1", SupportedLanguages: []string{"en-us"}}
-	for _, in := range c.intents {
+	intents := c.intents()
+	sort.Strings(intents)
+	for _, in := range intents {
 		v.Intents = append(v.Intents, BotIntent{Name: in, Slots: slots})
 	}
 	return Bot{ID: c.cfg.BotID, Name: c.cfg.BotID, Description: "frontdesk policies", Versions: []BotVersion{v}}

@@ -24,7 +24,7 @@ type server struct {
 func newServer(t testing.TB) *server {
 	t.Helper()
 	s := &server{stack: voicetest.Start(t)}
-	s.ch = New(Config{Auth: testAuth}, s.stack.Voice(t, message.ChannelGenesys), []string{"card_lost_stolen", "change_address"}, voicetest.Quiet)
+	s.ch = New(Config{Auth: testAuth}, s.stack.Voice(t, message.ChannelGenesys), s.stack.Intents, voicetest.Quiet)
 	s.base = voicetest.Serve(t, s.ch.Mount)
 	return s
 }

@@ -30,6 +30,9 @@ func (g *gateway) mountChannels(ctx context.Context) error {
 		g.mountInapp,
 		g.mountWebchat,
 		g.mountEmail,
+		g.mountGenesys,
+		g.mountTwilio,
+		g.mountDialogflow,
 	} {
 		if err := mount(ctx); err != nil {
 			return err

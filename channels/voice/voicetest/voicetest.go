@@ -37,7 +37,11 @@ type Stack struct {
 	DB string
 	// Sleep is how long the slow policy's test.Sleep action takes.
 	Sleep time.Duration
+	set   *policy.Set
 }
+
+// Intents lists the intents the stack's policies serve.
+func (s *Stack) Intents() []string { return s.set.Intents() }
 
 // Customer is a customer the local stack knows, with a phone number.
 const Customer = "C-1001"
@@ -73,6 +77,7 @@ func Start(t testing.TB) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.set = set
 	routing, err := router.NewRouting("general-support", map[string][]string{"cards": {"card_not_arrived"}})
 	if err != nil {
 		t.Fatal(err)

@@ -51,6 +51,12 @@ type Config struct {
 	Email Email `yaml:"email"`
 	// Studio configures the policy lifecycle: dev mode, the promotion gate, shadow runs.
 	Studio Studio `yaml:"studio"`
+	// Genesys, Twilio and Dialogflow configure the voice and bot platforms; Voice how they
+	// present questions.
+	Genesys    Genesys    `yaml:"genesys"`
+	Twilio     Twilio     `yaml:"twilio"`
+	Dialogflow Dialogflow `yaml:"dialogflow"`
+	Voice      Voice      `yaml:"voice"`
 }
 
 // Log sets logging.
@@ -262,6 +268,7 @@ func (c *Config) check() error {
 	errs = append(errs, c.Webchat.check())
 	errs = append(errs, c.Email.check())
 	errs = append(errs, c.Studio.check())
+	errs = append(errs, c.Genesys.check(), c.Twilio.check(), c.Dialogflow.check(), c.Voice.check())
 	if err := c.Inapp.check(); err != nil {
 		errs = append(errs, err)
 	}
