@@ -90,51 +90,55 @@ func (c *Channel) input(ctx *fasthttp.RequestCtx, who caller, id string) {
 	if !ok {
 		return
 	}
-	conv, ok := c.flow(ctx, who, id)
-	if !ok {
+	if id == "" {
+		writeError(ctx, fasthttp.StatusNotFound, CodeUnknownFlow, "no such flow")
 		return
 	}
-	if key != "" && key == conv.LastMessageID {
-		// A retry of the request that led here: answered as before, handled once.
-		httpserver.WriteJSON(ctx, fasthttp.StatusOK, Response{FlowID: id, Screen: c.render(id, conv.LastReplies, conv.CSATRun != "")})
-		return
+	data := req.Data
+	if len(data) == 0 {
+		if data, ok = c.emptyInput(ctx, who, id); !ok {
+			return
+		}
 	}
-	csat := conv.CSATRun != ""
-	q, kind := at(conv.LastReplies, csat)
-	if current := screenID(q, kind); req.ScreenID != "" && req.ScreenID != current {
-		screen := c.render(id, conv.LastReplies, csat)
-		httpserver.WriteJSON(ctx, fasthttp.StatusConflict, ErrorResponse{
-			Error:     httpserver.ErrorDetail{Code: CodeStaleScreen, Message: fmt.Sprintf("the input answers screen %q, but the flow shows %q", req.ScreenID, current)},
-			RequestID: httpserver.RequestID(ctx), FlowID: id, Screen: &screen,
-		})
+	// The screen is checked against the conversation the turn loads, so a follow-up turn
+	// costs one load (a round trip to Redis when sessions are shared), not two.
+	a := &answer{who: who, screenID: req.ScreenID}
+	replies, err := c.cfg.Handle(router.WithPrecondition(ctx, a.check), message.Message{ID: key, Channel: message.ChannelInapp,
+		ConversationID: id, Input: data, Contact: who.contact})
+	var ref *refusal
+	switch {
+	case errors.As(err, &ref):
+		c.refuse(ctx, id, a.conv, ref, data)
 		return
-	}
-	switch kind {
-	case KindRating:
-		c.rate(ctx, id, conv, req.Data)
-		return
-	case KindEnd, KindHandoff:
-		writeError(ctx, fasthttp.StatusConflict, CodeFinished, "the flow is finished; start a new one")
-		return
-	}
-	in, problems := checkInput(q, req.Data)
-	if problems != nil {
-		screen := c.render(id, conv.LastReplies, csat)
-		writeInvalid(ctx, id, "some inputs are not acceptable", problems, &screen)
-		return
-	}
-	replies, err := c.cfg.Handle(ctx, message.Message{ID: key, Channel: message.ChannelInapp,
-		ConversationID: id, Input: in, Contact: who.contact})
-	if err != nil {
+	case err != nil:
 		api.WriteHandleError(ctx, err)
 		return
 	}
 	screen := c.render(id, replies, true)
-	if again, _ := at(replies, true); again != nil && again.Node == q.Node && again.Error != "" {
+	if again, _ := at(replies, true); a.q != nil && again != nil && again.Node == a.q.Node && again.Error != "" {
 		writeInvalid(ctx, id, again.Error, problemsOf(again), &screen)
 		return
 	}
 	httpserver.WriteJSON(ctx, fasthttp.StatusOK, Response{FlowID: id, Screen: screen})
+}
+
+// emptyInput stands for an answer without data, which the router takes for no message: each
+// input of the screen, empty, so that the policy says which ones are required.
+func (c *Channel) emptyInput(ctx *fasthttp.RequestCtx, who caller, id string) (map[string]any, bool) {
+	conv, ok := c.flow(ctx, who, id)
+	if !ok {
+		return nil, false
+	}
+	data := map[string]any{}
+	q, _ := at(conv.LastReplies, conv.CSATRun != "")
+	if q == nil {
+		data[rating] = ""
+		return data, true
+	}
+	for _, name := range inputNames(q) {
+		data[name] = ""
+	}
+	return data, true
 }
 
 // rate records the satisfaction score given on the rating screen.

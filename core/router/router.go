@@ -162,6 +162,9 @@ func (r *Router) turn(ctx context.Context, msg message.Message) ([]message.Reply
 		// A redelivered message: answer as before and do nothing twice.
 		return conv.LastReplies, nil
 	}
+	if err := check(ctx, conv, version, &msg); err != nil {
+		return nil, err
+	}
 	t := &turn{r: r, msg: msg, conv: conv, started: time.Now()}
 	if err := t.ensureCase(ctx); err != nil {
 		r.log.WarnContext(ctx, "case not created", "conversation", conv.ID, "err", err)
