@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strconv"
 	"sync"
@@ -14,10 +15,11 @@ import (
 	"github.com/frontdeskhq/frontdesk/cmd/frontdesk/internal/config"
 	"github.com/frontdeskhq/frontdesk/core/queue"
 	"github.com/frontdeskhq/frontdesk/core/router"
+	"github.com/frontdeskhq/frontdesk/core/session"
 )
 
 // mountEmail starts the email channel: a poller per mailbox, the intake, and the outbox that
-// sends replies through the in-process queue. With email.devmail enabled it first starts the
+// sends replies through the work queue. With email.devmail enabled it first starts the
 // development mail server and points a mailbox and the SMTP settings at it.
 func (g *gateway) mountEmail(ctx context.Context) error {
 	ec := g.cfg.Email
@@ -48,8 +50,10 @@ func (g *gateway) mountEmail(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	q := queue.NewMemory(queue.Options{})
-	g.closers = append(g.closers, q.Close)
+	q, err := g.replyQueue(log)
+	if err != nil {
+		return err
+	}
 	outbox := &email.Outbox{Queue: q, SMTP: ec.SMTP, Sent: g.store, Locks: g.sessions, Log: log}
 	intake := &email.Intake{
 		CRM: crm, Classifier: g.intents, Policies: g.policies, LinkIntents: ec.LinkIntents, Routing: routing,
@@ -82,6 +86,24 @@ func (g *gateway) mountEmail(ctx context.Context) error {
 	g.closers = append(g.closers, func() error { stop(); wg.Wait(); return nil })
 	log.Info("email channel started", "mailboxes", len(ec.Mailboxes))
 	return nil
+}
+
+// replyQueue is the queue replies wait in: Redis Streams when the session store is Redis, so a
+// reply queued by an instance that stops is sent by another; in-process otherwise.
+func (g *gateway) replyQueue(log *slog.Logger) (queue.Queue, error) {
+	if g.cfg.Session.Backend != "redis" {
+		q := queue.NewMemory(queue.Options{})
+		g.closers = append(g.closers, q.Close)
+		return q, nil
+	}
+	client, err := session.NewRedisClient(g.cfg.Session.URL)
+	if err != nil {
+		return nil, fmt.Errorf("email: reply queue: %w", err)
+	}
+	q := queue.NewRedisStreams(client, queue.RedisOptions{Prefix: g.cfg.Session.Prefix + "queue:", Logger: log})
+	// Closed in reverse: the queue first, then its client.
+	g.closers = append(g.closers, client.Close, q.Close)
+	return q, nil
 }
 
 // startDevmail starts the development mail server and adds its mailbox and SMTP settings.

@@ -33,9 +33,18 @@ func freeAddr(t *testing.T) string {
 // about a change of address becomes a case with its intent and gets a reply whose link
 // opens the web chat.
 func TestServeEmailWithDevmail(t *testing.T) {
+	testServeEmail(t, fmt.Sprintf("store: { path: %s }\n", filepath.Join(t.TempDir(), "frontdesk.db")))
+}
+
+// TestServeEmailOnSharedState does the same on Redis and PostgreSQL: positions, processed ids
+// and threads in PostgreSQL, the lease, rate limit and reply queue (Redis Streams) in Redis.
+func TestServeEmailOnSharedState(t *testing.T) {
+	testServeEmail(t, sharedState(t))
+}
+
+func testServeEmail(t *testing.T, state string) {
 	imapAddr, smtpAddr := freeAddr(t), freeAddr(t)
-	state := fmt.Sprintf("store: { path: %s }\nemail: { devmail: { enabled: true, imap: %q, smtp: %q }, link_intents: [change_address] }\n",
-		filepath.Join(t.TempDir(), "frontdesk.db"), imapAddr, smtpAddr)
+	state += fmt.Sprintf("email: { devmail: { enabled: true, imap: %q, smtp: %q }, link_intents: [change_address] }\n", imapAddr, smtpAddr)
 	base, db := startGateway(t, state)
 
 	c, err := smtp.Dial(smtpAddr)
