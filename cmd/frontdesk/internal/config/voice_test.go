@@ -1,6 +1,7 @@
 package config
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -46,5 +47,17 @@ dialogflow:
 		if err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%s: got %v, want %q", bad.yaml, err, bad.want)
 		}
+	}
+}
+
+// The example configuration `make run` serves walks the voice channels with development
+// credentials.
+func TestExampleVoiceSections(t *testing.T) {
+	c, err := Load(filepath.Join("..", "..", "..", "..", "examples", "config", "frontdesk.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Genesys.Disabled || c.Genesys.Auth.Secret == "" || c.Twilio.Disabled || c.Dialogflow.Auth.Password == "" || c.Voice.Reprompts != 2 {
+		t.Fatalf("genesys %+v twilio %+v dialogflow %+v", c.Genesys, c.Twilio, c.Dialogflow)
 	}
 }
