@@ -174,7 +174,10 @@ func (r *Runner) run(rng *rand.Rand, j job) {
 	default:
 		outcome = "too_many_turns"
 	}
-	err := r.cfg.Runs.RecordRun(r.ctx, store.Run{
+	// The record outlives Close by at most a second, so a run done is not lost to shutdown.
+	rctx, rcancel := context.WithTimeout(context.WithoutCancel(r.ctx), time.Second)
+	defer rcancel()
+	err := r.cfg.Runs.RecordRun(rctx, store.Run{
 		ID: j.start.RunID, Policy: j.c.Policy.Name, Version: j.c.Policy.Version, Channel: j.start.Message.Channel,
 		Path: step.Path, Outcome: outcome, HandedOff: handedOff, Latency: time.Since(began), Shadow: true,
 	})
