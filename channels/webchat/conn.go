@@ -51,6 +51,8 @@ func (c *Channel) serveSocket(ctx *fasthttp.RequestCtx) {
 
 func (k *conn) run() {
 	defer k.ws.Close()
+	k.c.metrics.connections.Inc()
+	defer k.c.metrics.connections.Dec()
 	lim := k.c.cfg.Limits
 	k.ws.SetPongHandler(func(string) error { return k.ws.SetReadDeadline(time.Now().Add(lim.Idle)) })
 	stop := make(chan struct{})
@@ -88,6 +90,7 @@ func (k *conn) run() {
 			k.sendError(http.StatusBadRequest, "bad_frame", err.Error())
 			continue
 		}
+		k.c.metrics.frames.WithLabelValues(f.Type).Inc()
 		if !k.handle(f) {
 			return
 		}
@@ -329,6 +332,9 @@ func (k *conn) fail(status int, code, text string, closeCode int) {
 }
 
 func (k *conn) send(f ServerFrame) {
+	if f.Type == TypeError {
+		k.c.metrics.errors.WithLabelValues(f.Code).Inc()
+	}
 	data, err := json.Marshal(f)
 	if err != nil {
 		k.c.log.Error("frame not encoded", "err", err)

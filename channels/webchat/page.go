@@ -72,7 +72,9 @@ func (c *Channel) servePage(ctx *fasthttp.RequestCtx) {
 	var data pageData
 	status := http.StatusOK
 	if key := string(ctx.QueryArgs().Peek("key")); key != "" {
-		token, err := c.openByKey(context.Background(), key)
+		octx, cancel := context.WithTimeout(context.Background(), turnTimeout)
+		token, err := c.openByKey(octx, key)
+		cancel()
 		var e *entryError
 		switch {
 		case err == nil:

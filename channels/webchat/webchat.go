@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/fasthttp/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
 	"github.com/frontdeskhq/frontdesk/core/auth"
@@ -56,7 +57,9 @@ type Config struct {
 	// that embed the widget without its iframe); same origin only when empty.
 	AllowedOrigins []string
 	Limits         Limits
-	Logger         *slog.Logger
+	// Metrics registers the chat's metrics (connections, frames by type, errors by code).
+	Metrics prometheus.Registerer
+	Logger  *slog.Logger
 }
 
 // Limits protect the server from one connection.
@@ -93,6 +96,7 @@ type Channel struct {
 	log      *slog.Logger
 	upgrader websocket.FastHTTPUpgrader
 	page     *page
+	metrics  *metrics
 }
 
 //go:embed widget
@@ -110,7 +114,7 @@ func New(cfg Config) *Channel {
 	if cfg.Greeting == "" {
 		cfg.Greeting = "Hello! How can I help you today?"
 	}
-	c := &Channel{cfg: cfg, chats: chats{store: cfg.Sessions, ttl: cfg.TTL}, log: cfg.Logger}
+	c := &Channel{cfg: cfg, chats: chats{store: cfg.Sessions, ttl: cfg.TTL}, log: cfg.Logger, metrics: newMetrics(cfg.Metrics)}
 	c.upgrader = websocket.FastHTTPUpgrader{
 		ReadBufferSize:  4096,
 		WriteBufferSize: 4096,

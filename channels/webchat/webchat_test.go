@@ -32,6 +32,7 @@ type server struct {
 	base  string
 	valet *auth.Valet
 	stack *voicetest.Stack
+	reg   *prometheus.Registry
 }
 
 // start serves the channel; allowedOrigins may name other sites' origins.
@@ -39,12 +40,13 @@ func start(t *testing.T, limits webchat.Limits, allowedOrigins ...string) *serve
 	t.Helper()
 	stack := voicetest.Start(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	reg := prometheus.NewRegistry()
 	v := &auth.Valet{Keys: [][]byte{valetKey}, Used: stack.Sessions}
 	ch := webchat.New(webchat.Config{
 		Handle: stack.Handle, SubmitCSAT: stack.Router.SubmitCSAT, Sessions: stack.Sessions, Valet: v,
 		JWT:          &auth.JWT{Issuer: "https://portal.example", Audience: "frontdesk", HMACKeys: [][]byte{portalKey}},
 		CaseCustomer: func(context.Context, string) (string, error) { return voicetest.Customer, nil },
-		Limits:       limits, AllowedOrigins: allowedOrigins, Logger: log,
+		Limits:       limits, AllowedOrigins: allowedOrigins, Metrics: reg, Logger: log,
 	})
 	srv := httpserver.New(httpserver.Config{}, prometheus.NewRegistry(), log)
 	ch.Mount(srv)
@@ -54,7 +56,7 @@ func start(t *testing.T, limits webchat.Limits, allowedOrigins ...string) *serve
 	}
 	go srv.Serve(ln)
 	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
-	return &server{base: "http://" + ln.Addr().String(), valet: v, stack: stack}
+	return &server{base: "http://" + ln.Addr().String(), valet: v, stack: stack, reg: reg}
 }
 
 func portalToken(t *testing.T, over map[string]any) string {
@@ -279,4 +281,29 @@ func TestBadInput(t *testing.T) {
 		t.Fatalf("GET %s: %d %+v", webchat.SocketPath, resp.StatusCode, body)
 	}
 	s.portalChat(t)
+
+	for code, want := range map[string]float64{"bad_frame": 7, "rate_limited": 1, "frame_too_large": 1, "token_rejected": 1} {
+		if got := errorCount(t, s.reg, code); got != want {
+			t.Errorf("errors_total{code=%q} = %g, want %g", code, got, want)
+		}
+	}
+}
+
+// errorCount reads frontdesk_webchat_errors_total of one code.
+func errorCount(t *testing.T, reg *prometheus.Registry, code string) float64 {
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "frontdesk_webchat_errors_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			if m.GetLabel()[0].GetValue() == code {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
 }

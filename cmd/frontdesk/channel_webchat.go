@@ -12,8 +12,8 @@ func (g *gateway) mountWebchat(context.Context) error {
 	cfg := webchat.Config{
 		Handle: g.handle, SubmitCSAT: g.router.SubmitCSAT, Sessions: g.sessions, Valet: g.valet,
 		Greeting: wc.Greeting, TTL: g.cfg.Session.TTL, AllowedOrigins: wc.AllowedOrigins,
-		Limits: webchat.Limits{MaxFrameBytes: wc.MaxFrameBytes, Rate: wc.Rate, Burst: wc.Burst, Idle: wc.Idle},
-		Logger: g.log.With("channel", "webchat"),
+		Limits:  webchat.Limits{MaxFrameBytes: wc.MaxFrameBytes, Rate: wc.Rate, Burst: wc.Burst, Idle: wc.Idle},
+		Metrics: g.reg, Logger: g.log.With("channel", "webchat"),
 	}
 	jwt, err := portalJWT("webchat.jwt", wc.JWT)
 	if err != nil {
