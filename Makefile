@@ -268,3 +268,19 @@ bench-email:
 fuzz-email:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./channels/email/mime/
 	$(GO) test -run '^$$' -fuzz FuzzNormalize -fuzztime $(FUZZTIME) ./channels/email/
+
+# ---- voice and bot platforms (channels/genesys, twilio, dialogflow, voice) ----
+.PHONY: bench-voice fuzz-voice
+
+## bench-voice: run BenchmarkGenesysTurn and BenchmarkTwilioTurn (decode, turn on the router with the local plugin, encode; p50/p99 per turn)
+bench-voice:
+	@mkdir -p $(BUILD)
+	$(GO) test -run '^$$' -bench 'GenesysTurn|TwilioTurn' -benchmem -count 5 -benchtime 600x ./channels/genesys/ ./channels/twilio/ | tee $(BUILD)/bench-voice.txt
+
+## fuzz-voice: fuzz the Twilio, Genesys and Dialogflow decoders for FUZZTIME each (default 15s)
+fuzz-voice:
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./channels/twilio/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeBotRequest -fuzztime $(FUZZTIME) ./channels/genesys/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeActionInput -fuzztime $(FUZZTIME) ./channels/genesys/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeES -fuzztime $(FUZZTIME) ./channels/dialogflow/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeCX -fuzztime $(FUZZTIME) ./channels/dialogflow/
