@@ -1,6 +1,7 @@
 // The change-of-address flow in the real widget, as a customer does it with the keyboard and
 // mouse: open the emailed link, confirm, fill the address (after the page's own check of a
-// missing field), enter the SMS code, rate the chat. CHAT_LINK is the link, CODE_URL answers
+// missing field), enter a wrong code (the server's error is shown), then the SMS code, rate the
+// chat, reload (the chat resumes, every message once). CHAT_LINK is the link, CODE_URL answers
 // the newest code from the local SMS outbox.
 const bot = (page) => page.locator('.fd-bot').last();
 
@@ -26,6 +27,10 @@ export default async function ({ page, artifacts, env }) {
   await page.getByLabel('Code (required)').last().waitFor();
   const code = await (await fetch(env.CODE_URL)).text();
   if (!/^\d{6}$/.test(code)) throw new Error(`no code in the SMS outbox: ${JSON.stringify(code)}`);
+  const wrong = code === '000000' ? '111111' : '000000';
+  await page.getByLabel('Code (required)').last().fill(wrong);
+  await page.keyboard.press('Enter');
+  await expectText(page.locator('.fd-form .fd-msg-error'), 'not right');
   await page.getByLabel('Code (required)').last().fill(code);
   await page.keyboard.press('Enter');
 
