@@ -20,8 +20,9 @@ import (
 )
 
 // TestStudioEditingInBrowser drives the Studio in headless chromium against the real Studio
-// API on a SQLite store: create, edit with live validation, simulate, save a test case, move
-// to shadow, the gate's refusal, the audit log. Screenshots go to
+// API on a SQLite store: an admin creates a key, its owner signs in with it, creates a policy,
+// edits it with live validation, simulates, saves a test case, moves it to shadow, meets the
+// gate's refusal, and reads the audit log. Screenshots go to
 // build/artifacts/TestStudioEditingInBrowser.
 func TestStudioEditingInBrowser(t *testing.T) {
 	tools := browsertest.Require(t)
@@ -31,11 +32,8 @@ func TestStudioEditingInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	keys := &auth.APIKeys{Store: st}
-	_, secret, err := keys.Create(ctx, "k-anna", "anna@example.com", auth.RolePublisher)
-	if err != nil {
-		t.Fatal(err)
-	}
+	const admin = "admin-token-of-the-studio-editing-test"
+	keys := &auth.APIKeys{Store: st, AdminToken: admin}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httpserver.New(httpserver.Config{}, prometheus.NewRegistry(), log)
 	studio.Mount(srv, studio.Config{Store: st, Keys: keys, Logger: log})
@@ -51,6 +49,6 @@ func TestStudioEditingInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	browsertest.Run(t, "testdata/studio_editing.mjs", map[string]string{
-		"BASE_URL": "http://" + ln.Addr().String(), "KEY": secret, "BODY": string(body),
+		"BASE_URL": "http://" + ln.Addr().String(), "ADMIN": admin, "BODY": string(body),
 	})
 }

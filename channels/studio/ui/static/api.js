@@ -56,6 +56,8 @@ export const paths = {
   validate: '/v1/studio/validate',
   experiments: (policy) => '/v1/studio/experiments' + (policy ? '?policy=' + e(policy) : ''),
   experiment: (name) => `/v1/studio/experiments/${e(name)}`,
+  keys: '/v1/studio/keys',
+  key: (id) => `/v1/studio/keys/${e(id)}`,
   audit: (q) => '/v1/studio/audit' + (q ? '?' + new URLSearchParams(q) : ''),
   decode: '/studio/api/decode',
   encode: '/studio/api/encode',

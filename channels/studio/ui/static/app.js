@@ -7,12 +7,14 @@ import * as policyView from './policy.js';
 import * as versionView from './version.js';
 import * as experiments from './experiments.js';
 import * as audit from './audit.js';
+import * as keys from './keys.js';
 
 const routes = [
   [/^#\/policies\/([^/]+)\/versions\/([^/]+)(?:\/([a-z]+))?$/, versionView, (m) => ({ policy: decodeURIComponent(m[1]), version: decodeURIComponent(m[2]), tab: m[3] })],
   [/^#\/policies\/([^/]+)$/, policyView, (m) => ({ policy: decodeURIComponent(m[1]) })],
   [/^#\/experiments$/, experiments, () => ({})],
   [/^#\/audit$/, audit, () => ({})],
+  [/^#\/keys$/, keys, () => ({})],
   [/^(#\/policies)?$/, policies, () => ({})],
 ];
 
@@ -31,6 +33,7 @@ async function route() {
   document.getElementById('nav').hidden = false;
   document.getElementById('signout').hidden = false;
   document.getElementById('whoami').textContent = `${me.owner} (${me.role})`;
+  document.getElementById('nav-keys').hidden = me.role !== 'admin';
   const hash = location.hash || '#/policies';
   for (const a of document.querySelectorAll('#nav a')) {
     if (hash.startsWith(a.getAttribute('href'))) a.setAttribute('aria-current', 'page');

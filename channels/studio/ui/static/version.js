@@ -10,7 +10,7 @@ import * as analytics from './analytics.js';
 
 const TABS = [
   ['overview', 'Graph', () => true],
-  ['edit', 'Edit', (v) => v.state === 'draft' || v.state === 'shadow'],
+  ['edit', 'Edit', (v, me) => me.role !== 'viewer' && (v.state === 'draft' || v.state === 'shadow')],
   ['test', 'Simulate and test', () => true],
   ['lifecycle', 'Lifecycle', () => true],
   ['analytics', 'Analytics', () => true],
@@ -19,7 +19,7 @@ const TABS = [
 export async function render(main, { policy, version, tab }, me) {
   const v = await api('GET', paths.version(policy, version));
   const base = `#/policies/${encodeURIComponent(policy)}/versions/${v.version}`;
-  const tabs = TABS.filter(([, , show]) => show(v));
+  const tabs = TABS.filter(([, , show]) => show(v, me));
   const current = tabs.find(([id]) => id === tab) ? tab : 'overview';
   const panel = h('section', { id: 'panel', role: 'tabpanel', 'aria-labelledby': 'tab-' + current, class: 'card' });
   const tabButtons = tabs.map(([id, label]) => h('button', {

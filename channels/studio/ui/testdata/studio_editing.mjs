@@ -1,6 +1,7 @@
-// An author signs in, creates change-address with its first draft, reads the graph, edits a
-// node in the form editor (a typo is caught live), saves, simulates, saves the simulation as a
-// test case, moves the draft to shadow, sees the gate refuse promotion, and reads the audit log.
+// An admin creates a publisher's key; the publisher signs in with it, creates change-address
+// with its first draft, reads the graph, edits a node in the form editor (a typo is caught
+// live), saves, simulates, saves the simulation as a test case, moves the draft to shadow, sees
+// the gate refuse promotion, and reads the audit log.
 import { notice, saveHappyPath, visible } from './steps.mjs';
 
 export default async function ({ page, baseURL, artifacts, env }) {
@@ -10,10 +11,23 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await page.getByLabel('API key').fill('not-a-key-of-anyone-at-all');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await visible(page.getByRole('alert').filter({ hasText: /API key/ }), 'the refusal of a wrong key');
-  await page.getByLabel('API key').fill(env.KEY);
+  // The admin gives Anna a publisher's key; she signs in with it.
+  await page.getByLabel('API key').fill(env.ADMIN);
   await page.keyboard.press('Enter');
-  await visible(page.getByRole('heading', { name: 'Policies' }), 'the policies page');
+  await page.getByRole('link', { name: 'API keys' }).click();
+  await page.getByLabel('Key id').fill('k-anna');
+  await page.getByLabel('Owner').fill('anna@example.com');
+  await page.getByLabel('Role').selectOption('publisher');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const secret = await page.getByLabel('Secret').inputValue();
+  await shot('00-keys');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('API key').fill(secret);
+  await page.keyboard.press('Enter');
   await visible(page.getByText('anna@example.com (publisher)'), 'who is signed in');
+  if (await page.getByRole('link', { name: 'API keys' }).isVisible()) throw new Error('a publisher is offered the API keys page');
+  await page.getByRole('link', { name: 'Policies' }).click();
+  await visible(page.getByRole('heading', { name: 'Policies' }), 'the policies page');
 
   // Create the policy with its first draft.
   await page.getByLabel(/^Name/).fill('change-address');
@@ -58,6 +72,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await shot('05-gate');
 
   await page.getByRole('link', { name: 'Audit log' }).click();
+  await visible(page.locator('tbody tr', { hasText: 'key.create' }).filter({ hasText: 'admin-token' }), 'audit entry key.create');
   for (const action of ['policy.create', 'version.create', 'version.update', 'test.put', 'version.state']) {
     await visible(page.locator('tbody tr', { hasText: action }).filter({ hasText: 'anna@example.com' }), `audit entry ${action}`);
   }
