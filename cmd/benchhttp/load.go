@@ -54,13 +54,15 @@ func (l *load) do(i int64, req *fasthttp.Request, resp *fasthttp.Response) error
 }
 
 // throughput runs conns closed-loop clients for d and returns the requests per second
-// answered as expected. A case that runs out of requests ends the run early; the rate is
-// over the time it ran.
-func (l *load) throughput(conns int, d time.Duration) (float64, error) {
-	var n, done atomic.Int64
+// answered as expected, and the process's CPU time per request (server and clients
+// together). A case that runs out of requests ends the run early; the rate is over the time
+// it ran.
+func (l *load) throughput(conns int, d time.Duration) (float64, time.Duration, error) {
+	var issued, done atomic.Int64
 	var firstErr error
 	var once sync.Once
 	var wg sync.WaitGroup
+	cpu0 := cpuTime()
 	start := time.Now()
 	deadline := start.Add(d)
 	for range conns {
@@ -71,7 +73,7 @@ func (l *load) throughput(conns int, d time.Duration) (float64, error) {
 			defer fasthttp.ReleaseRequest(req)
 			defer fasthttp.ReleaseResponse(resp)
 			for time.Now().Before(deadline) {
-				err := l.do(n.Add(1)-1, req, resp)
+				err := l.do(issued.Add(1)-1, req, resp)
 				if errors.Is(err, errExhausted) {
 					return
 				}
@@ -85,10 +87,14 @@ func (l *load) throughput(conns int, d time.Duration) (float64, error) {
 	}
 	wg.Wait()
 	if firstErr != nil {
-		return 0, firstErr
+		return 0, 0, firstErr
+	}
+	n := done.Load()
+	if n == 0 {
+		return 0, 0, errors.New("no request was answered")
 	}
 	// Clients that run out of requests all stop within a request of each other.
-	return float64(done.Load()) / time.Since(start).Seconds(), nil
+	return float64(n) / time.Since(start).Seconds(), (cpuTime() - cpu0) / time.Duration(n), nil
 }
 
 // latencies sends requests at a fixed rate for d, open loop: each request is due at its

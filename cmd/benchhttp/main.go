@@ -14,6 +14,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/frontdeskhq/frontdesk/core/intent"
@@ -34,6 +35,7 @@ type options struct {
 // measured is one run's figures of one case.
 type measured struct {
 	rps      float64
+	cpu      time.Duration // per request
 	p50, p99 time.Duration
 }
 
@@ -59,7 +61,7 @@ func main() {
 	flag.DurationVar(&o.latency, "latency", 3*time.Second, "fixed-rate latency measurement per case and run")
 	flag.IntVar(&o.conns, "conns", 32, "concurrent connections of the throughput measurement")
 	flag.IntVar(&o.rate, "rate", 1000, "requests per second of the latency measurement")
-	flag.IntVar(&o.flows, "flows", 60000, "waiting flows made per run for follow-up turns")
+	flag.IntVar(&o.flows, "flows", 30000, "waiting flows made per run for follow-up turns; a run that uses them all stops early")
 	flag.StringVar(&o.model, "model", "build/model", "intent model bundle for first turns")
 	flag.StringVar(&o.svg, "svg", "", "also write the figures as an SVG chart to this file")
 	flag.Parse()
@@ -108,20 +110,19 @@ func oneRun(o options, classifier intent.Classifier, r int, progress io.Writer) 
 		return nil, err
 	}
 	// Throughput and latency runs each take their own flows: a flow answers once.
-	var next int64
+	var next atomic.Int64
 	followUp := func(int64) (string, string, []byte, bool) {
-		if next >= int64(len(ids)) {
+		i := next.Add(1) - 1
+		if i >= int64(len(ids)) {
 			return "", "", nil, false
 		}
-		i := next
-		next++
 		return "POST", "http://" + t.inappURL + "/v1/inapp/flows/" + ids[i] + "/input", followUpBody, true
 	}
 	loads := map[string]*load{
 		caseBare: newLoad(t.bareURL, o.conns, 200, func(int64) (string, string, []byte, bool) {
 			return "GET", "http://" + t.bareURL + "/", nil, true
 		}),
-		caseFollowUp: newLoad(t.inappURL, o.conns, 200, locked(followUp)),
+		caseFollowUp: newLoad(t.inappURL, o.conns, 200, followUp),
 		caseFirst: newLoad(t.inappURL, o.conns, 201, func(int64) (string, string, []byte, bool) {
 			return "POST", "http://" + t.inappURL + "/v1/inapp/flows", firstBody, true
 		}),
@@ -130,7 +131,7 @@ func oneRun(o options, classifier intent.Classifier, r int, progress io.Writer) 
 	for _, name := range cases {
 		l := loads[name]
 		fmt.Fprintf(progress, "run %d/%d: %s: throughput for %s\n", r, o.runs, name, o.duration)
-		rps, err := l.throughput(o.conns, o.duration)
+		rps, cpu, err := l.throughput(o.conns, o.duration)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
@@ -139,9 +140,9 @@ func oneRun(o options, classifier intent.Classifier, r int, progress io.Writer) 
 		if err != nil {
 			return nil, fmt.Errorf("%s at %d requests/s: %w", name, o.rate, err)
 		}
-		got[name] = measured{rps: rps, p50: p50, p99: p99}
+		got[name] = measured{rps: rps, cpu: cpu, p50: p50, p99: p99}
 	}
-	if next >= int64(len(ids)) {
+	if next.Load() >= int64(len(ids)) {
 		fmt.Fprintf(progress, "run %d/%d: the follow-up turns used all %d flows and stopped early (raise -flows)\n", r, o.runs, len(ids))
 	}
 	return got, nil
@@ -152,22 +153,12 @@ var (
 	firstBody    = []byte(`{"text":` + strconv.Quote(firstText) + `}`)
 )
 
-// locked serializes a request source that keeps state.
-func locked(next request) request {
-	ch := make(chan struct{}, 1)
-	return func(i int64) (string, string, []byte, bool) {
-		ch <- struct{}{}
-		defer func() { <-ch }()
-		return next(i)
-	}
-}
-
 // row is one case's medians over the runs.
 type row struct {
-	name     string
-	rps      float64
-	p50, p99 time.Duration
-	runs     []float64
+	name          string
+	rps           float64
+	cpu, p50, p99 time.Duration
+	runs          []float64
 }
 
 func summarize(results map[string][]measured) []row {
@@ -175,11 +166,11 @@ func summarize(results map[string][]measured) []row {
 	for _, name := range cases {
 		ms := results[name]
 		var rps []float64
-		var p50, p99 []time.Duration
+		var cpu, p50, p99 []time.Duration
 		for _, m := range ms {
-			rps, p50, p99 = append(rps, m.rps), append(p50, m.p50), append(p99, m.p99)
+			rps, cpu, p50, p99 = append(rps, m.rps), append(cpu, m.cpu), append(p50, m.p50), append(p99, m.p99)
 		}
-		rows = append(rows, row{name: name, rps: median(rps), p50: median(p50), p99: median(p99), runs: rps})
+		rows = append(rows, row{name: name, rps: median(rps), cpu: median(cpu), p50: median(p50), p99: median(p99), runs: rps})
 	}
 	return rows
 }
@@ -194,24 +185,27 @@ func median[T int64 | float64 | time.Duration](xs []T) T {
 }
 
 func printTable(w io.Writer, rows []row, o options, how string) {
-	bare := rows[0].rps
+	bare := rows[0]
 	fmt.Fprintf(w, "make bench-http: loopback, %d connections, medians of %d runs (%s each); latency at %d requests/s (%s each)\n",
 		o.conns, o.runs, o.duration, o.rate, o.latency)
 	fmt.Fprintf(w, "first turns classified by %s\n\n", how)
-	fmt.Fprintf(w, "%-24s %12s %9s %10s %10s %10s  %s\n", "case", "requests/s", "of bare", "target", "p50", "p99", "runs (requests/s)")
+	fmt.Fprintf(w, "%-22s %10s %8s %-15s %9s %9s %9s %9s  %s\n", "case", "req/s", "of bare", "target", "CPU/req", "CPU bare", "p50", "p99", "runs (req/s)")
 	for _, r := range rows {
-		ratio, target := "", ""
+		ratio, target, cpuRatio := "", "", ""
 		if r.name != caseBare {
-			ratio = fmt.Sprintf("%.1f%%", 100*r.rps/bare)
-			target = fmt.Sprintf(">= %.0f%% %s", 100*targetRatio[r.name], verdict(r.rps/bare >= targetRatio[r.name]))
+			ratio = fmt.Sprintf("%.1f%%", 100*r.rps/bare.rps)
+			target = fmt.Sprintf(">= %.0f%% %s", 100*targetRatio[r.name], verdict(r.rps/bare.rps >= targetRatio[r.name]))
+			cpuRatio = fmt.Sprintf("%.1f%%", 100*float64(bare.cpu)/float64(r.cpu))
 		}
 		runs := ""
 		for _, x := range r.runs {
 			runs += fmt.Sprintf(" %.0f", x)
 		}
-		fmt.Fprintf(w, "%-24s %12.0f %9s %10s %10s %10s %s\n", r.name, r.rps, ratio, target, ms(r.p50), ms(r.p99), runs)
+		fmt.Fprintf(w, "%-22s %10.0f %8s %-15s %9s %9s %9s %9s %s\n", r.name, r.rps, ratio, target, us(r.cpu), cpuRatio, ms(r.p50), ms(r.p99), runs)
 	}
-	fmt.Fprintf(w, "\np99 target <= %s at %d requests/s:", ms(targetP99), o.rate)
+	fmt.Fprintf(w, "\nCPU/req is the process's CPU time (server and load generator) per request; CPU bare is the bare\n"+
+		"handler's CPU/req over the case's: the share of the bare rate the case reaches when CPU bound.\n")
+	fmt.Fprintf(w, "p99 target <= %s at %d requests/s:", ms(targetP99), o.rate)
 	for _, r := range rows[1:] {
 		fmt.Fprintf(w, " %s %s;", r.name, verdict(r.p99 <= targetP99))
 	}
@@ -226,3 +220,5 @@ func verdict(ok bool) string {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
+func us(d time.Duration) string { return fmt.Sprintf("%.0f us", float64(d)/float64(time.Microsecond)) }
