@@ -58,7 +58,9 @@ const maxRepeat = 6
 // generate writes a random string matching re. Anchors and word boundaries produce nothing,
 // which suits the whole-answer patterns of form fields.
 func generate(rng *rand.Rand, b *strings.Builder, re *syntax.Regexp, depth int) {
-	if depth > 50 {
+	// Deep nesting and huge repetitions are cut short: such an answer fails the pattern and
+	// the field falls back to a plain value.
+	if depth > 50 || b.Len() > policy.MaxFieldAnswer {
 		return
 	}
 	switch re.Op {
