@@ -21,9 +21,9 @@ type ImportStore interface {
 	store.Audit
 }
 
-// ImportDir makes every policy of dir Live, as dev mode does: a file whose body differs from
-// its policy's Live version becomes a new version taken straight to Live (no gate), logged in
-// the audit log as a dev import; its test cases (NAME.test.yaml) are saved too. The folder
+// ImportDir makes the policies of dir Live, as dev mode does: a file whose body no version of
+// its policy has yet becomes a new version taken straight to Live (no gate), logged in the
+// audit log as a dev import; its test cases (NAME.test.yaml) are saved too. The folder
 // must compile as a whole against env first, so a broken file changes nothing. It returns the
 // names of the policies that got a new Live version.
 func ImportDir(ctx context.Context, st ImportStore, dir string, env policy.Env) ([]string, error) {
@@ -48,11 +48,23 @@ func ImportDir(ctx context.Context, st ImportStore, dir string, env policy.Env) 
 	return imported, nil
 }
 
+// importPolicy makes the file's body Live unless a version already has it: a body seen before
+// was imported at an earlier start, and what has happened to it since (a rollback, a newer
+// version deployed through the Studio) stands.
 func importPolicy(ctx context.Context, st ImportStore, name string, src *policy.Source) (bool, error) {
 	body := string(src.Data)
-	live, err := st.LiveVersion(ctx, name)
-	if err == nil && live.Body == body {
-		return false, nil
+	versions, err := st.Versions(ctx, name)
+	if err != nil {
+		return false, err
+	}
+	var live store.PolicyVersion
+	for _, v := range versions {
+		if v.Body == body {
+			return false, nil
+		}
+		if v.State == store.StateLive {
+			live = v
+		}
 	}
 	v, err := st.CreateVersion(ctx, name, body, DevActor)
 	if err != nil {

@@ -225,6 +225,15 @@ func TestImportDir(t *testing.T) {
 	if again, err := ImportDir(ctx, st, examplesDir(t), env); err != nil || len(again) != 0 {
 		t.Fatalf("second import = %v, %v; want nothing changed", again, err)
 	}
+	// A version deployed since (through the Studio) stays Live at the next start.
+	v2 := must[store.PolicyVersion](t)(st.CreateVersion(ctx, "card-lost", readExample(t, "card-lost.yaml")+"\n", "ana"))
+	moveTo(t, st, "card-lost", v2.Version, store.StateLive)
+	if again, err := ImportDir(ctx, st, examplesDir(t), env); err != nil || len(again) != 0 {
+		t.Fatalf("import after a deploy = %v, %v; want nothing changed", again, err)
+	}
+	if l := must[store.PolicyVersion](t)(st.LiveVersion(ctx, "card-lost")); l.Version != 2 {
+		t.Fatalf("card-lost Live version after a restart = %d, want 2", l.Version)
+	}
 	live := must[store.PolicyVersion](t)(st.LiveVersion(ctx, "change-address"))
 	if live.Version != 1 || live.Author != DevActor {
 		t.Fatalf("live version = %+v", live)
