@@ -17,7 +17,7 @@ import (
 func TestEmbeddedWidgetInBrowser(t *testing.T) {
 	browsertest.Require(t)
 	var s *server
-	portal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	portal := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		script := fmt.Sprintf(`<script src="%s" data-token="%s" async></script>`, s.base+webchat.ScriptPath, html.EscapeString(portalToken(t, nil)))
 		if r.URL.Path == "/inline" {
@@ -27,7 +27,9 @@ func TestEmbeddedWidgetInBrowser(t *testing.T) {
 		}
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><title>Portal</title><h1>My account</h1>%s`, script)
 	}))
+	// The chat starts knowing the portal's origin; the portal serves once s is set.
+	s = start(t, webchat.Limits{}, "http://"+portal.Listener.Addr().String())
+	portal.Start()
 	defer portal.Close()
-	s = start(t, webchat.Limits{}, portal.URL)
 	browsertest.Run(t, "testdata/embedded.mjs", map[string]string{"HOST_URL": portal.URL})
 }
