@@ -30,6 +30,7 @@ type options struct {
 	flows    int
 	model    string
 	svg      string
+	profiles string
 }
 
 // measured is one run's figures of one case.
@@ -61,9 +62,10 @@ func main() {
 	flag.DurationVar(&o.latency, "latency", 3*time.Second, "fixed-rate latency measurement per case and run")
 	flag.IntVar(&o.conns, "conns", 32, "concurrent connections of the throughput measurement")
 	flag.IntVar(&o.rate, "rate", 1000, "requests per second of the latency measurement")
-	flag.IntVar(&o.flows, "flows", 30000, "waiting flows made per run for follow-up turns; a run that uses them all stops early")
+	flag.IntVar(&o.flows, "flows", 15000, "waiting flows made per run for the follow-up throughput; it stops early when they run out")
 	flag.StringVar(&o.model, "model", "build/model", "intent model bundle for first turns")
 	flag.StringVar(&o.svg, "svg", "", "also write the figures as an SVG chart to this file")
+	flag.StringVar(&o.profiles, "cpuprofile", "", "write a CPU profile of each case's throughput measurement into this folder")
 	flag.Parse()
 	if err := run(o, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "benchhttp:", err)
@@ -104,16 +106,20 @@ func oneRun(o options, classifier intent.Classifier, r int, progress io.Writer) 
 	}
 	defer t.close()
 	ctx := context.Background()
-	fmt.Fprintf(progress, "run %d/%d: making %d waiting flows\n", r, o.runs, o.flows)
-	ids, err := t.flows(ctx, o.flows)
+	// A flow answers once: the throughput measurement takes o.flows of them (and stops early
+	// when they run out), the latency measurement those it needs at its fixed rate. Kept
+	// small, the waiting flows weigh little on the garbage collector.
+	reserved := int(float64(o.rate)*o.latency.Seconds()) + o.conns
+	fmt.Fprintf(progress, "run %d/%d: making %d waiting flows\n", r, o.runs, o.flows+reserved)
+	ids, err := t.flows(ctx, o.flows+reserved)
 	if err != nil {
 		return nil, err
 	}
-	// Throughput and latency runs each take their own flows: a flow answers once.
-	var next atomic.Int64
+	var next, limit atomic.Int64
+	limit.Store(int64(o.flows))
 	followUp := func(int64) (string, string, []byte, bool) {
 		i := next.Add(1) - 1
-		if i >= int64(len(ids)) {
+		if i >= limit.Load() {
 			return "", "", nil, false
 		}
 		return "POST", "http://" + t.inappURL + "/v1/inapp/flows/" + ids[i] + "/input", followUpBody, true
@@ -131,19 +137,28 @@ func oneRun(o options, classifier intent.Classifier, r int, progress io.Writer) 
 	for _, name := range cases {
 		l := loads[name]
 		fmt.Fprintf(progress, "run %d/%d: %s: throughput for %s\n", r, o.runs, name, o.duration)
+		stop, err := startProfile(o.profiles, r, name)
+		if err != nil {
+			return nil, err
+		}
 		rps, cpu, err := l.throughput(o.conns, o.duration)
+		stop()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		fmt.Fprintf(progress, "run %d/%d: %s: %.0f requests/s; latency at %d requests/s for %s\n", r, o.runs, name, rps, o.rate, o.latency)
+		if name == caseFollowUp {
+			if next.Load() >= int64(o.flows) {
+				fmt.Fprintf(progress, "run %d/%d: the follow-up turns used all %d flows and stopped early (-flows)\n", r, o.runs, o.flows)
+			}
+			next.Store(int64(o.flows))
+			limit.Store(int64(len(ids)))
+		}
 		p50, p99, err := l.latencies(o.rate, o.latency, o.conns)
 		if err != nil {
 			return nil, fmt.Errorf("%s at %d requests/s: %w", name, o.rate, err)
 		}
 		got[name] = measured{rps: rps, cpu: cpu, p50: p50, p99: p99}
-	}
-	if next.Load() >= int64(len(ids)) {
-		fmt.Fprintf(progress, "run %d/%d: the follow-up turns used all %d flows and stopped early (raise -flows)\n", r, o.runs, len(ids))
 	}
 	return got, nil
 }
