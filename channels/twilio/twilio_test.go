@@ -180,6 +180,11 @@ func TestCardLostByPhone(t *testing.T) {
 		if _, log := s.stack.Case(t, "twilio-CA0005"); !strings.Contains(log, "the automation took too long") {
 			t.Fatalf("decision log %s", log)
 		}
+		// When the slow turn ends, it finds the hand-off and does not start the policy again.
+		time.Sleep(s.stack.Sleep + 500*time.Millisecond)
+		if _, log := s.stack.Case(t, "twilio-CA0005"); strings.Contains(log, "policy slow version") || !strings.Contains(log, "(twilio, turn 1)") {
+			t.Fatalf("the policy ran again after the hand-off:\n%s", log)
+		}
 	})
 }
 

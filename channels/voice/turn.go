@@ -13,8 +13,9 @@ import (
 )
 
 // HandOff ends a conversation's waiting run and hands it to a human team, logging the reason
-// on the case; (*router.Router).HandOff is one.
-type HandOff func(ctx context.Context, conversationID, reason string) ([]message.Reply, error)
+// on the case; msg names the conversation, and in ID a turn still running whose result is to
+// be dropped. (*router.Router).HandOff is one.
+type HandOff func(ctx context.Context, msg message.Message, reason string) ([]message.Reply, error)
 
 // Config is what a Voice is built from. Channel, Sessions, Handle and HandOff are required.
 type Config struct {
@@ -175,9 +176,15 @@ func (v *Voice) reprompt(ctx context.Context, call Call, st state, count int, le
 	return p, nil
 }
 
-// giveUp hands the call to a human through the router, so the decision is on the case.
+// giveUp hands the call to a human through the router, so the decision is on the case. A turn
+// TurnWithin left running is named, so that its late end does not start the policy again.
 func (v *Voice) giveUp(ctx context.Context, call Call, reason string) (Prompt, error) {
-	replies, err := v.cfg.HandOff(ctx, call.ConversationID, reason)
+	running := ""
+	if data, _, err := v.cfg.Sessions.Get(ctx, runningKey(call.ConversationID)); err == nil {
+		running = string(data)
+	}
+	replies, err := v.cfg.HandOff(ctx, message.Message{ID: running, Channel: v.cfg.Channel, ConversationID: call.ConversationID,
+		Contact: call.Contact}, reason)
 	if err != nil {
 		return Prompt{}, err
 	}

@@ -17,6 +17,9 @@ var ErrStillRunning = errors.New("voice: the turn is still running")
 // lateKey holds the prompt of a turn that finished after its platform got a holding answer.
 func lateKey(conversationID string) string { return "voice:late:" + conversationID }
 
+// runningKey holds the message id of a turn that goes on after its holding answer.
+func runningKey(conversationID string) string { return "voice:running:" + conversationID }
+
 // outcome is what a turn ended with, kept for Await.
 type outcome struct {
 	Prompt Prompt `json:"prompt"`
@@ -48,6 +51,7 @@ func (v *Voice) TurnWithin(call Call, in Input, d time.Duration) (p Prompt, pend
 			done <- out
 			return
 		}
+		_ = v.cfg.Sessions.Delete(tctx, runningKey(call.ConversationID))
 		if data, merr := json.Marshal(out); merr == nil {
 			_ = v.cfg.Sessions.Put(tctx, lateKey(call.ConversationID), data, v.cfg.TTL)
 		}
@@ -66,6 +70,9 @@ func (v *Voice) TurnWithin(call Call, in Input, d time.Duration) (p Prompt, pend
 		return out.result()
 	default:
 		late = true
+		if call.MessageID != "" {
+			_ = v.cfg.Sessions.Put(context.Background(), runningKey(call.ConversationID), []byte(call.MessageID), v.cfg.Finish)
+		}
 		return Prompt{}, true, nil
 	}
 }

@@ -14,12 +14,17 @@ import (
 // HandOff ends the conversation's waiting run, if any, and hands it to the team of its intent,
 // logging the reason on the case like any other decision. Channels call it when they give up
 // on their own, such as a voice channel after the caller did not answer a prompt several times.
-func (r *Router) HandOff(ctx context.Context, conversationID, reason string) ([]message.Reply, error) {
-	if conversationID == "" {
+//
+// msg names the conversation (ConversationID, required) and, for one not saved yet, its
+// Channel and Contact. msg.ID, when set, names a message still being handled that the channel
+// stopped waiting for: when that turn ends it finds the hand-off saved and answers with it, as
+// for a redelivered message, instead of starting the policy again.
+func (r *Router) HandOff(ctx context.Context, msg message.Message, reason string) ([]message.Reply, error) {
+	if msg.ConversationID == "" {
 		return nil, fmt.Errorf("%w: a conversation id is required", ErrBadMessage)
 	}
 	for attempt := 1; ; attempt++ {
-		replies, err := r.handOff(ctx, conversationID, reason)
+		replies, err := r.handOff(ctx, msg, reason)
 		if !errors.Is(err, session.ErrConflict) {
 			return replies, err
 		}
@@ -29,12 +34,12 @@ func (r *Router) HandOff(ctx context.Context, conversationID, reason string) ([]
 	}
 }
 
-func (r *Router) handOff(ctx context.Context, conversationID, reason string) ([]message.Reply, error) {
-	conv, version, err := r.load(ctx, message.Message{ConversationID: conversationID})
+func (r *Router) handOff(ctx context.Context, msg message.Message, reason string) ([]message.Reply, error) {
+	conv, version, err := r.load(ctx, msg)
 	if err != nil {
 		return nil, err
 	}
-	t := &turn{r: r, msg: message.Message{ConversationID: conversationID, Channel: conv.Channel}, conv: conv, started: time.Now()}
+	t := &turn{r: r, msg: msg, conv: conv, started: time.Now()}
 	if err := t.ensureCase(ctx); err != nil {
 		r.log.WarnContext(ctx, "case not created", "conversation", conv.ID, "err", err)
 	}
@@ -43,7 +48,7 @@ func (r *Router) handOff(ctx context.Context, conversationID, reason string) ([]
 	replies := t.handoff(pred, r.cfg.Routing.TeamFor(conv.Intent), reason)
 	conv.Turns++
 	conv.UpdatedAt = r.cfg.Clock()
-	conv.LastMessageID, conv.LastReplies = "", replies
+	conv.LastMessageID, conv.LastReplies = msg.ID, replies
 	if err := r.save(ctx, conv, version); err != nil {
 		return nil, err
 	}

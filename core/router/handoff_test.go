@@ -16,7 +16,7 @@ func TestHandOffEndsTheWaitingRun(t *testing.T) {
 	if r, err := f.router.Handle(ctx, m); err != nil || r[0].Node != "what_happened" {
 		t.Fatalf("%+v %v", r, err)
 	}
-	r, err := f.router.HandOff(ctx, "h1", "no input after 3 prompts")
+	r, err := f.router.HandOff(ctx, message.Message{ConversationID: "h1"}, "no input after 3 prompts")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestHandOffEndsTheWaitingRun(t *testing.T) {
 	if r, err = f.router.Handle(ctx, m); err != nil || r[0].Node == "fraud" {
 		t.Fatalf("the handed-off run resumed: %+v %v", r, err)
 	}
-	if _, err := f.router.HandOff(ctx, "", "x"); !errors.Is(err, ErrBadMessage) {
+	if _, err := f.router.HandOff(ctx, message.Message{}, "x"); !errors.Is(err, ErrBadMessage) {
 		t.Fatalf("empty id: %v", err)
 	}
 }
