@@ -23,8 +23,8 @@ const adminToken = "admin-token-of-the-studio-live-test"
 
 // TestStudioFromDraftToLive starts a real `frontdesk serve` (the binary, with the local stack's
 // plugins, a SQLite store and change-address imported as live in dev mode) and drives the
-// Studio in headless chromium from a new draft through shadow to live, then analytics and the
-// audit trail. The gate asks for 1 s in shadow instead of 24 h. Screenshots and the server's
+// Studio in headless chromium from a new draft through shadow (with traffic from the simulator
+// in examples/studio) to live, then analytics, an experiment and the audit trail. The gate asks for 1 s in shadow instead of 24 h. Screenshots and the server's
 // log go to build/artifacts/TestStudioFromDraftToLive.
 func TestStudioFromDraftToLive(t *testing.T) {
 	tools := browsertest.Require(t)
@@ -32,7 +32,7 @@ func TestStudioFromDraftToLive(t *testing.T) {
 		t.Skip("builds and starts frontdesk")
 	}
 	dir := t.TempDir()
-	for name, pkg := range map[string]string{"frontdesk": "./cmd/frontdesk", "frontdesk-local": "./cmd/frontdesk-local"} {
+	for name, pkg := range map[string]string{"frontdesk": "./cmd/frontdesk", "frontdesk-local": "./cmd/frontdesk-local", "traffic": "./examples/studio"} {
 		build := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg)
 		build.Dir = tools.Root
 		if out, err := build.CombinedOutput(); err != nil {
@@ -93,7 +93,7 @@ studio: { min_shadow: 1s, reload_interval: 200ms }
 	base := "http://" + addr
 	waitHealthy(t, base, cfgPath)
 	secret := createKey(t, base)
-	browsertest.Run(t, "testdata/studio_live.mjs", map[string]string{"BASE_URL": base, "KEY": secret})
+	browsertest.Run(t, "testdata/studio_live.mjs", map[string]string{"BASE_URL": base, "KEY": secret, "TRAFFIC": filepath.Join(dir, "traffic")})
 }
 
 func freeAddr(t *testing.T) string {

@@ -1,21 +1,22 @@
 // A publisher takes change-address from a new draft through shadow to live on a running
 // frontdesk: copies the live version into a draft, changes a text in the form editor, saves a
-// test case from a simulation, moves the draft to shadow, sends customer traffic (which the
-// shadow version runs beside the live one), promotes it once the gate allows, deploys it, and
-// reads its analytics and the audit trail of what they did.
+// test case from a simulation, moves the draft to shadow, runs the traffic simulator of
+// examples/studio (conversations the shadow version runs beside the live one), promotes it
+// once the gate allows, deploys it, reads its analytics, sets up an experiment, and reads the
+// audit trail of what they did.
+import { execFileSync } from 'node:child_process';
 import { notice, saveHappyPath, visible } from './steps.mjs';
 
 export default async function ({ page, baseURL, artifacts, env }) {
   const shot = (name) => page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
-  // traffic sends customers' first messages, as the web chat or the in-app API would.
-  const traffic = async (n) => {
-    const customers = ['C-1001', 'C-1002', 'C-1003', 'C-9999'];
-    for (let i = 0; i < n; i++) {
-      const res = await page.request.post(baseURL + '/v1/messages', {
-        data: { channel: 'api', intent: 'change_address', contact: { customer_id: customers[i % customers.length] } },
-      });
-      if (!res.ok()) throw new Error(`message ${i}: HTTP ${res.status()} ${await res.text()}`);
-    }
+  // traffic runs examples/studio, the traffic simulator: conversations of random customers
+  // answering at random, which the shadow version runs beside the live one.
+  let seed = 1;
+  const traffic = (n) => {
+    // Its progress (stderr) is left out; its summary (stdout) goes to the test's output.
+    const out = execFileSync(env.TRAFFIC, ['-url', baseURL, '-intent', 'change_address', '-n', String(n), '-seed', String(seed++)],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    console.log(out.trim());
   };
 
   await page.goto(baseURL + '/studio');
@@ -50,7 +51,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
 
   // Customers arrive; the shadow version runs beside the live one until the gate allows.
   for (let round = 0; ; round++) {
-    await traffic(12);
+    traffic(12);
     await page.reload();
     await visible(page.locator('#gate p.verdict'), 'the verdict');
     if (await page.getByText('✓ The gate allows promotion.').count()) break;
@@ -65,7 +66,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await shot('05-live');
 
   // The new live version serves; its analytics show the runs and the node hits.
-  await traffic(8);
+  traffic(8);
   await page.getByRole('tab', { name: 'Analytics' }).click();
   await visible(page.getByRole('heading', { name: 'Live runs' }), 'the live runs', 15000);
   await visible(page.getByRole('heading', { name: 'Shadow runs' }), 'the shadow runs');
