@@ -255,7 +255,6 @@ func (p *Poller) fetchBatch(ctx context.Context, c *imapclient.Client, batch []i
 	set.AddNum(batch...)
 	section := &imap.FetchItemBodySection{Peek: true}
 	cmd := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
-	defer cmd.Close()
 	handled := map[imap.UID]bool{}
 	var failed error
 	for msg := cmd.Next(); msg != nil && failed == nil; msg = cmd.Next() {
@@ -266,10 +265,17 @@ func (p *Poller) fetchBatch(ctx context.Context, c *imapclient.Client, batch []i
 			case imapclient.FetchItemDataUID:
 				uid = it.UID
 			case imapclient.FetchItemDataBodySection:
-				raw, failed = readLiteral(it.Literal)
+				var err error
+				if raw, err = readLiteral(it.Literal); err != nil {
+					// The connection broke inside the response. The client's reader must not
+					// be touched again (it would read the broken stream beside its own
+					// goroutine): close it and report what was handled.
+					c.Close()
+					return handledPrefix(batch, handled), err
+				}
 			}
 		}
-		if failed != nil || uid == 0 || raw == nil {
+		if uid == 0 || raw == nil {
 			continue
 		}
 		if err := p.Handle(ctx, p.Mailbox, raw); err != nil {
@@ -281,6 +287,18 @@ func (p *Poller) fetchBatch(ctx context.Context, c *imapclient.Client, batch []i
 	if err := cmd.Close(); err != nil && failed == nil {
 		failed = fmt.Errorf("fetch: %w", err)
 	}
+	done := handledPrefix(batch, handled)
+	if failed == nil && len(done) < len(batch) {
+		// A mail expunged by someone else between SEARCH and FETCH is simply absent; the rest
+		// of the batch is taken up again from the position on the next round.
+		failed = fmt.Errorf("fetch: uid %d not returned", batch[len(done)])
+	}
+	return done, failed
+}
+
+// handledPrefix returns the UIDs of the batch up to the first one not handled: the position
+// may advance past those only.
+func handledPrefix(batch []imap.UID, handled map[imap.UID]bool) []imap.UID {
 	var done []imap.UID
 	for _, u := range batch {
 		if !handled[u] {
@@ -288,12 +306,7 @@ func (p *Poller) fetchBatch(ctx context.Context, c *imapclient.Client, batch []i
 		}
 		done = append(done, u)
 	}
-	if failed == nil && len(done) < len(batch) {
-		// A mail expunged by someone else between SEARCH and FETCH is simply absent; the rest
-		// of the batch is taken up again from the position on the next round.
-		failed = fmt.Errorf("fetch: uid %d not returned", batch[len(done)])
-	}
-	return done, failed
+	return done
 }
 
 // readLiteral reads a mail from a FETCH response in full. A connection cut in the middle of
