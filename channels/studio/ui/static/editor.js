@@ -165,7 +165,7 @@ function formEditor(state, changed, select) {
     h('div', { class: 'editor' },
       h('nav', { 'aria-label': 'Nodes of the policy' }, list,
         h('div', {}, field('New node name', newId), field('Kind', newKind), add)),
-      node ? nodeForm(p, state.selected, node, ids, changed, () => { delete p.nodes[state.selected]; changed(); select(p.start); })
+      node ? nodeForm(p, state.selected, node, ids, changed, () => { delete p.nodes[state.selected]; changed(); select(p.start); }, select)
         : h('p', { class: 'muted', text: 'Choose a node to edit it.' })));
 }
 
@@ -180,7 +180,7 @@ function emptyNode(kind) {
 }
 
 // nodeForm edits one node by its kind.
-function nodeForm(p, id, n, ids, changed, remove) {
+function nodeForm(p, id, n, ids, changed, remove, select) {
   const kind = KINDS.find((k) => n[k] !== undefined && n[k] !== '') || 'end';
   const targets = () => ids().filter((x) => x !== id);
   const text = (label, obj, key, hint) => {
@@ -239,6 +239,44 @@ function nodeForm(p, id, n, ids, changed, remove) {
       parts.push(text('Resolution', n, 'end'), text('Say', n, 'say'), h('label', { class: 'inline' }, csat, 'Ask for a satisfaction score (CSAT)'));
     }
   }
-  parts.push(h('button', { type: 'button', class: 'danger', text: `Delete node ${id}`, onclick: remove, disabled: id === p.start }));
+  const newName = h('input', { pattern: '[a-z_][a-z0-9_]*', autocomplete: 'off', value: id });
+  const rename = h('button', { type: 'button', class: 'small secondary', text: 'Rename' });
+  rename.addEventListener('click', () => {
+    const to = newName.value.trim();
+    if (to === id) return;
+    if (!to || !newName.checkValidity() || p.nodes[to]) {
+      newName.setCustomValidity(p.nodes[to] ? 'A node with this name exists' : 'Use lower case letters, digits and _');
+      newName.reportValidity();
+      return;
+    }
+    renameNode(p, id, to);
+    changed();
+    select(to);
+  });
+  parts.push(h('div', { class: 'inline' }, field('New name (every reference follows)', newName), rename),
+    h('button', { type: 'button', class: 'danger', text: `Delete node ${id}`, onclick: remove, disabled: id === p.start }));
   return h('div', { id: 'node-form', role: 'group', 'aria-label': `Node ${id}` }, ...parts);
+}
+
+// renameNode renames a node and every reference to it: the start, gotos, else and error
+// targets, choices and executor branches.
+function renameNode(p, from, to) {
+  const nodes = {};
+  for (const [id, n] of Object.entries(p.nodes)) nodes[id === from ? to : id] = n;
+  p.nodes = nodes;
+  if (p.start === from) p.start = to;
+  const fix = (obj, key) => { if (obj && obj[key] === from) obj[key] = to; };
+  for (const n of Object.values(nodes)) {
+    fix(n, 'goto');
+    fix(n, 'on_error');
+    if (Array.isArray(n.decide)) n.decide.forEach((c) => { fix(c, 'goto'); fix(c, 'else'); });
+    else if (n.decide) {
+      fix(n.decide, 'else');
+      for (const k of Object.keys(n.decide.branches || {})) fix(n.decide.branches, k);
+    }
+    if (n.ask) {
+      fix(n.ask, 'goto');
+      (n.ask.choices || []).forEach((c) => fix(c, 'goto'));
+    }
+  }
 }

@@ -54,6 +54,12 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await page.keyboard.press('Enter');
   await page.locator('#node-form').getByLabel('Say').fill('Thanks. A colleague approves the new address within a day.');
   await visible(page.getByText('✓ The policy compiles.'), 'the validation of the new text');
+  // Renaming a node carries every reference along: the policy still compiles.
+  await page.getByRole('navigation', { name: 'Nodes of the policy' }).getByRole('button', { name: 'approval', exact: true }).click();
+  await page.getByLabel('New name (every reference follows)').fill('assign_approver');
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await visible(page.locator('svg [data-node="assign_approver"]'), 'the renamed node on the graph');
+  await visible(page.getByText('✓ The policy compiles.'), 'the validation after the rename');
   await page.getByRole('button', { name: 'Save draft' }).click();
   await notice(page, 'Version 1 saved.');
   await shot('03-editor');
