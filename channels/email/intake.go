@@ -284,15 +284,19 @@ func caseSubject(m *mime.Mail) string {
 	return s
 }
 
+// candidateList lists the intents the classifier considered, as "; candidates: a 0.91, b 0.05"
+// for the decision log; the CRM field takes the list without the prefix.
 func candidateList(cs []message.Candidate) string {
-	if len(cs) == 0 {
-		return ""
-	}
-	parts := make([]string, len(cs))
+	var b strings.Builder
 	for i, c := range cs {
-		parts[i] = fmt.Sprintf("%s %.2f", c.Intent, c.Confidence)
+		if i == 0 {
+			b.WriteString("; candidates: ")
+		} else {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %.2f", c.Intent, c.Confidence)
 	}
-	return "; candidates: " + strings.Join(parts, ", ")
+	return b.String()
 }
 
 // quoteText shortens a text for the decision log.

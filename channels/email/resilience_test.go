@@ -24,7 +24,6 @@ type cutProxy struct {
 	ln    net.Listener
 	cuts  atomic.Int32
 	cut   atomic.Int32
-	wg    sync.WaitGroup
 	limit int
 }
 
@@ -219,5 +218,31 @@ func TestUIDValidityChange(t *testing.T) {
 		if got := len(r.sentTo(fmt.Sprintf("u%d@example.com", i))); got != 1 {
 			t.Errorf("u%d got %d replies, want 1", i, got)
 		}
+	}
+}
+
+// TestOnePollerPerMailbox runs two instances' pollers on one mailbox: the lease lets one poll
+// at a time, so no mail is even handled twice.
+func TestOnePollerPerMailbox(t *testing.T) {
+	r := newRig(t, rigOptions{processed: "Processed"})
+	const n = 60
+	for i := range n {
+		r.receive(mailText(fmt.Sprintf("l%d@example.com", i), "card", fmt.Sprintf("lease-%d@x", i), "I lost my card."))
+	}
+	var calls [2]atomic.Int32
+	for i := range calls {
+		p := r.poller(func(ctx context.Context, mb email.MailboxConfig, raw []byte) error {
+			calls[i].Add(1)
+			return r.handle(ctx, mb, raw)
+		})
+		p.Holder = fmt.Sprintf("instance-%d", i)
+		r.run(p)
+	}
+	eventually(t, "every mail moved", 20*time.Second, func() bool { return r.folderCount("Processed") == n })
+	if a, b := calls[0].Load(), calls[1].Load(); a+b != n || (a != 0 && b != 0) {
+		t.Errorf("the pollers handled %d and %d mails, want %d by one of them", a, b, n)
+	}
+	if got := len(r.cases()); got != n {
+		t.Errorf("%d cases, want %d", got, n)
 	}
 }
