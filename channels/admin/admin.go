@@ -1,7 +1,7 @@
 // Package admin is the administrative HTTP API: reloading the intent model and the executor
-// playground for now, the Policy Studio's endpoints as they come. Every endpoint needs the
-// admin bearer token. The package takes the operations as functions, so it depends on no
-// engine it administers.
+// playground (the Policy Studio's API is channels/studio). Every endpoint needs the admin
+// bearer token or, when Keys are configured, an API key whose role allows it. The package takes
+// the operations as functions, so it depends on no engine it administers.
 package admin
 
 import (
@@ -9,10 +9,12 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/frontdeskhq/frontdesk/core/auth"
 	"github.com/frontdeskhq/frontdesk/core/httpserver"
 )
 
@@ -24,6 +26,9 @@ type Config struct {
 	// Token is required as "Authorization: Bearer TOKEN". Without one the admin API is not
 	// mounted at all: an open admin API is never the default.
 	Token string
+	// Keys, when set, authenticate API keys too: reloading the model needs the admin role,
+	// the playground the author role. Its AdminToken should be Token.
+	Keys *auth.APIKeys
 	// ReloadModel loads the intent model again, on every instance.
 	ReloadModel func(ctx context.Context) error
 	// RunExecutor runs a module (bytes) once on a JSON input, as the playground does, and
@@ -37,8 +42,8 @@ func Mount(s *httpserver.Server, cfg Config) bool {
 		return false
 	}
 	a := &api{cfg: cfg, token: []byte(cfg.Token)}
-	s.Handle("POST", "/v1/admin/model/reload", a.auth(a.reload))
-	s.HandleLimit("POST", "/v1/executors/run", MaxModuleBytes*4/3+4096, a.auth(ExecutorPlayground(cfg.RunExecutor)))
+	s.Handle("POST", "/v1/admin/model/reload", a.auth(auth.RoleAdmin, a.reload))
+	s.HandleLimit("POST", "/v1/executors/run", MaxModuleBytes*4/3+4096, a.auth(auth.RoleAuthor, ExecutorPlayground(cfg.RunExecutor)))
 	return true
 }
 
@@ -47,8 +52,23 @@ type api struct {
 	token []byte
 }
 
-func (a *api) auth(next fasthttp.RequestHandler) fasthttp.RequestHandler {
+// auth lets a request through with the admin token, or with an API key whose role allows need.
+func (a *api) auth(need auth.Role, next fasthttp.RequestHandler) fasthttp.RequestHandler {
 	return func(ctx *fasthttp.RequestCtx) {
+		if a.cfg.Keys != nil {
+			who, err := a.cfg.Keys.Authenticate(ctx, string(ctx.Request.Header.Peek("Authorization")))
+			switch {
+			case errors.Is(err, auth.ErrNoCredentials) || errors.Is(err, auth.ErrBadCredentials):
+				httpserver.WriteError(ctx, fasthttp.StatusUnauthorized, "unauthorized", "send an API key (or the admin token) as Authorization: Bearer KEY")
+			case err != nil:
+				httpserver.WriteError(ctx, fasthttp.StatusInternalServerError, "internal", "API keys could not be checked")
+			case !who.Role.Allows(need):
+				httpserver.WriteError(ctx, fasthttp.StatusForbidden, "forbidden", "this needs the "+string(need)+" role; key "+who.KeyID+" is "+string(who.Role))
+			default:
+				next(ctx)
+			}
+			return
+		}
 		got, ok := strings.CutPrefix(string(ctx.Request.Header.Peek("Authorization")), "Bearer ")
 		if !ok || subtle.ConstantTimeCompare([]byte(got), a.token) != 1 {
 			httpserver.WriteError(ctx, fasthttp.StatusUnauthorized, "unauthorized", "send the admin token as Authorization: Bearer TOKEN")

@@ -53,7 +53,7 @@ func (g *gateway) mountAdmin(context.Context) error {
 
 // adminConfig gives the admin API the operations it offers.
 func (g *gateway) adminConfig() admin.Config {
-	cfg := admin.Config{Token: g.cfg.Admin.Token}
+	cfg := admin.Config{Token: g.cfg.Admin.Token, Keys: g.studioKeys()}
 	if g.model != nil {
 		cfg.ReloadModel = g.ReloadEverywhere
 	}
