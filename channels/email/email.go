@@ -10,10 +10,16 @@
 package email
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 )
+
+// ErrUnprocessable marks a mail that cannot be handled however often it is tried: the CRM
+// refuses its case as malformed. The poller passes over such a mail after a few tries and
+// leaves it unread in the folder for a person.
+var ErrUnprocessable = errors.New("email: mail cannot be processed")
 
 // MailboxConfig is one shared inbox to poll.
 type MailboxConfig struct {

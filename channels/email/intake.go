@@ -88,6 +88,14 @@ type Result struct {
 // note, assignment or reply. An error means the mail was not fully handled and must be
 // handled again.
 func (in *Intake) Handle(ctx context.Context, mb MailboxConfig, raw []byte) (Result, error) {
+	res, err := in.handle(ctx, mb, raw)
+	if errors.Is(err, plugin.ErrInvalidArgument) {
+		err = fmt.Errorf("%w: %w", ErrUnprocessable, err)
+	}
+	return res, err
+}
+
+func (in *Intake) handle(ctx context.Context, mb MailboxConfig, raw []byte) (Result, error) {
 	mb = mb.withDefaults()
 	msg, m, err := Normalize(mb.Name, raw, in.Limits)
 	if errors.Is(err, mime.ErrEmpty) {

@@ -43,7 +43,16 @@ type Poller struct {
 	Dial func(network, addr string) (net.Conn, error)
 	// MaxBackoff caps the wait between reconnections (5m); the first wait is a second.
 	MaxBackoff time.Duration
+
+	// refusals counts, by UIDVALIDITY and UID, how often Handle refused a mail as
+	// ErrUnprocessable; after maxRefusals the mail is passed over.
+	refusals map[string]int
 }
+
+// maxRefusals is how often a mail is refused as unprocessable before the poller passes over
+// it: left in the folder, unread and unmoved, for a person, so that one bad mail does not
+// hold up the mailbox. Other errors (an unreachable CRM) are retried without limit.
+const maxRefusals = 3
 
 // Run polls until ctx is done.
 func (p *Poller) Run(ctx context.Context) error {
@@ -234,9 +243,9 @@ func (p *Poller) fetchNew(ctx context.Context, c *imapclient.Client, validity ui
 	for len(uids) > 0 {
 		batch := uids[:min(len(uids), p.Mailbox.BatchSize)]
 		uids = uids[len(batch):]
-		done, err := p.fetchBatch(ctx, c, batch)
-		handled += len(done)
-		if ferr := p.finish(ctx, c, validity, done, token); ferr != nil {
+		done, ok, err := p.fetchBatch(ctx, c, validity, batch)
+		handled += len(ok)
+		if ferr := p.finish(ctx, c, validity, done, ok, token); ferr != nil {
 			return handled, ferr
 		}
 		if err != nil {
@@ -248,14 +257,15 @@ func (p *Poller) fetchNew(ctx context.Context, c *imapclient.Client, validity ui
 
 // fetchBatch fetches a batch with BODY.PEEK[] (which leaves \Seen alone) and hands each mail
 // to Handle as it arrives, so a batch never holds more than one mail in memory. It stops at
-// the first mail that fails and returns the UIDs handled, in the order of the batch, up to the
-// first one not handled: the position may advance past those only.
-func (p *Poller) fetchBatch(ctx context.Context, c *imapclient.Client, batch []imap.UID) ([]imap.UID, error) {
+// the first mail that fails. It returns the UIDs of the batch up to the first one not done
+// (the position may advance past those only) and, of those, the ones handled (to flag or
+// move; the others were passed over as unprocessable).
+func (p *Poller) fetchBatch(ctx context.Context, c *imapclient.Client, validity uint32, batch []imap.UID) (done, ok []imap.UID, err error) {
 	var set imap.UIDSet
 	set.AddNum(batch...)
 	section := &imap.FetchItemBodySection{Peek: true}
 	cmd := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
-	handled := map[imap.UID]bool{}
+	handled := map[imap.UID]bool{} // true: handled; false: passed over
 	var failed error
 	for msg := cmd.Next(); msg != nil && failed == nil; msg = cmd.Next() {
 		var uid imap.UID
@@ -265,48 +275,67 @@ func (p *Poller) fetchBatch(ctx context.Context, c *imapclient.Client, batch []i
 			case imapclient.FetchItemDataUID:
 				uid = it.UID
 			case imapclient.FetchItemDataBodySection:
-				var err error
 				if raw, err = readLiteral(it.Literal); err != nil {
 					// The connection broke inside the response. The client's reader must not
 					// be touched again (it would read the broken stream beside its own
 					// goroutine): close it and report what was handled.
 					c.Close()
-					return handledPrefix(batch, handled), err
+					done, ok = outcome(batch, handled)
+					return done, ok, err
 				}
 			}
 		}
 		if uid == 0 || raw == nil {
 			continue
 		}
-		if err := p.Handle(ctx, p.Mailbox, raw); err != nil {
+		err := p.Handle(ctx, p.Mailbox, raw)
+		switch {
+		case err == nil:
+			handled[uid] = true
+		case errors.Is(err, ErrUnprocessable) && p.refused(validity, uid) >= maxRefusals:
+			p.logger().ErrorContext(ctx, "mail passed over: left unread in the folder for a person", "mailbox", p.Mailbox.Name,
+				"uid", uid, "refusals", maxRefusals, "err", err)
+			handled[uid] = false
+		default:
 			failed = fmt.Errorf("uid %d: %w", uid, err)
-			continue
 		}
-		handled[uid] = true
 	}
 	if err := cmd.Close(); err != nil && failed == nil {
 		failed = fmt.Errorf("fetch: %w", err)
 	}
-	done := handledPrefix(batch, handled)
+	done, ok = outcome(batch, handled)
 	if failed == nil && len(done) < len(batch) {
 		// A mail expunged by someone else between SEARCH and FETCH is simply absent; the rest
 		// of the batch is taken up again from the position on the next round.
 		failed = fmt.Errorf("fetch: uid %d not returned", batch[len(done)])
 	}
-	return done, failed
+	return done, ok, failed
 }
 
-// handledPrefix returns the UIDs of the batch up to the first one not handled: the position
-// may advance past those only.
-func handledPrefix(batch []imap.UID, handled map[imap.UID]bool) []imap.UID {
-	var done []imap.UID
+// refused counts a refusal of a mail and returns how many there were.
+func (p *Poller) refused(validity uint32, uid imap.UID) int {
+	if p.refusals == nil {
+		p.refusals = map[string]int{}
+	}
+	k := fmt.Sprintf("%d:%d", validity, uid)
+	p.refusals[k]++
+	return p.refusals[k]
+}
+
+// outcome returns the UIDs of the batch up to the first one with no outcome, and of those
+// the ones handled.
+func outcome(batch []imap.UID, handled map[imap.UID]bool) (done, ok []imap.UID) {
 	for _, u := range batch {
-		if !handled[u] {
+		h, seen := handled[u]
+		if !seen {
 			break
 		}
 		done = append(done, u)
+		if h {
+			ok = append(ok, u)
+		}
 	}
-	return done
+	return done, ok
 }
 
 // readLiteral reads a mail from a FETCH response in full. A connection cut in the middle of
@@ -326,21 +355,23 @@ func readLiteral(lit imap.LiteralReader) ([]byte, error) {
 // maxFetchBytes caps the bytes read of one mail; mime.Parse caps further.
 const maxFetchBytes = 32 << 20
 
-// finish flags or moves the handled mails, then stores the position after them.
-func (p *Poller) finish(ctx context.Context, c *imapclient.Client, validity uint32, done []imap.UID, token uint64) error {
+// finish flags or moves the handled mails, then stores the position after the done ones.
+func (p *Poller) finish(ctx context.Context, c *imapclient.Client, validity uint32, done, ok []imap.UID, token uint64) error {
 	if len(done) == 0 {
 		return nil
 	}
-	var set imap.UIDSet
-	set.AddNum(done...)
-	if *p.Mailbox.MarkSeen {
-		if err := c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}, nil).Close(); err != nil {
-			return fmt.Errorf("flag \\Seen: %w", err)
+	if len(ok) > 0 {
+		var set imap.UIDSet
+		set.AddNum(ok...)
+		if *p.Mailbox.MarkSeen {
+			if err := c.Store(set, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagSeen}}, nil).Close(); err != nil {
+				return fmt.Errorf("flag \\Seen: %w", err)
+			}
 		}
-	}
-	if p.Mailbox.Processed != "" {
-		if _, err := c.Move(set, p.Mailbox.Processed).Wait(); err != nil {
-			return fmt.Errorf("move to %s: %w", p.Mailbox.Processed, err)
+		if p.Mailbox.Processed != "" {
+			if _, err := c.Move(set, p.Mailbox.Processed).Wait(); err != nil {
+				return fmt.Errorf("move to %s: %w", p.Mailbox.Processed, err)
+			}
 		}
 	}
 	value := fmt.Sprintf("%d:%d", validity, done[len(done)-1])

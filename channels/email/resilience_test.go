@@ -15,6 +15,7 @@ import (
 
 	"github.com/frontdeskhq/frontdesk/channels/email"
 	"github.com/frontdeskhq/frontdesk/channels/email/devmail"
+	"github.com/frontdeskhq/frontdesk/sdk/plugin"
 )
 
 // cutProxy is a TCP proxy in front of the IMAP server that cuts each of the first `cuts`
@@ -244,5 +245,31 @@ func TestOnePollerPerMailbox(t *testing.T) {
 	}
 	if got := len(r.cases()); got != n {
 		t.Errorf("%d cases, want %d", got, n)
+	}
+}
+
+// refusingCRM refuses, as malformed, the case of any mail whose subject says so.
+type refusingCRM struct{ plugin.CRM }
+
+func (c refusingCRM) EnsureCase(ctx context.Context, req plugin.CaseRequest) (plugin.Case, error) {
+	if strings.Contains(req.Subject, "refuse me") {
+		return plugin.Case{}, fmt.Errorf("crm: subject too odd: %w", plugin.ErrInvalidArgument)
+	}
+	return c.CRM.EnsureCase(ctx, req)
+}
+
+// TestUnprocessableMailIsPassedOver: a mail the CRM refuses as malformed is tried a few times,
+// then left unread in the folder for a person, and the mails after it are handled.
+func TestUnprocessableMailIsPassedOver(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	r.intake.CRM = refusingCRM{r.crm}
+	r.receive(mailText("a@example.com", "card", "pp-1@x", "I lost my card."))
+	r.receive(mailText("b@example.com", "please refuse me", "pp-2@x", "I lost my card."))
+	r.receive(mailText("c@example.com", "card", "pp-3@x", "I lost my card."))
+	r.run(r.poller(r.handle))
+	eventually(t, "the other mails handled", 20*time.Second, func() bool { return len(r.cases()) == 2 && r.unseen() == 1 })
+	unseen, err := r.searchSupport(&imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagSeen}})
+	if err != nil || len(unseen) != 1 || unseen[0] != 2 {
+		t.Errorf("unread mails %v (%v), want the refused one, UID 2", unseen, err)
 	}
 }
