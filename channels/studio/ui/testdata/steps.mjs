@@ -26,3 +26,14 @@ export async function saveHappyPath(page) {
   await page.getByRole('button', { name: 'Save as test case' }).click();
   await notice(page, 'Test case "happy path" saved.');
 }
+
+// checkLabels fails when a visible control of the page has no accessible name: a label, an
+// aria-label or aria-labelledby (buttons: their text).
+export async function checkLabels(page, where) {
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
+    .filter((el) => el.offsetParent !== null && el.type !== 'hidden')
+    .filter((el) => !((el.labels && el.labels.length) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') ||
+      (el.tagName === 'BUTTON' && el.textContent.trim())))
+    .map((el) => el.outerHTML.slice(0, 120)));
+  if (unnamed.length) throw new Error(`${where}: controls without a label:\n${unnamed.join('\n')}`);
+}

@@ -5,7 +5,7 @@
 // once the gate allows, deploys it, reads its analytics, sets up an experiment, and reads the
 // audit trail of what they did.
 import { execFileSync } from 'node:child_process';
-import { notice, saveHappyPath, visible } from './steps.mjs';
+import { checkLabels, notice, saveHappyPath, visible } from './steps.mjs';
 
 export default async function ({ page, baseURL, artifacts, env }) {
   const shot = (name) => page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
@@ -24,6 +24,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await page.keyboard.press('Enter');
   await visible(page.getByRole('heading', { name: 'Policies' }), 'the policies page');
   await page.getByRole('link', { name: 'change-address' }).click();
+  await checkLabels(page, 'policy');
   await shot('01-policy');
 
   // A new draft from the live version.
@@ -71,6 +72,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await visible(page.getByRole('heading', { name: 'Live runs' }), 'the live runs', 15000);
   await visible(page.getByRole('heading', { name: 'Shadow runs' }), 'the shadow runs');
   await visible(page.locator('svg [aria-label^="check, decide, start, "]'), 'node hits on the graph');
+  await checkLabels(page, 'analytics');
   await shot('06-analytics');
   await page.getByRole('tab', { name: 'Graph' }).click();
   await page.getByLabel('Hits from').selectOption('true');
@@ -89,6 +91,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await page.getByRole('row', { name: /addr-wording/ }).getByRole('button', { name: 'Enable' }).click();
   await notice(page, 'Experiment addr-wording enabled.');
   await visible(page.getByRole('row', { name: /addr-wording/ }).getByRole('button', { name: 'Disable' }), 'the enabled experiment');
+  await checkLabels(page, 'experiments');
   await shot('08-experiment');
 
   await page.getByRole('link', { name: 'Audit log' }).click();
