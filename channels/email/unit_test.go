@@ -130,3 +130,10 @@ func TestReplyBytes(t *testing.T) {
 		t.Error("a reply renders differently the second time")
 	}
 }
+
+func TestXOAuth2(t *testing.T) {
+	mech, ir, err := xoauth2{user: "support@example.com", token: "ya29.token"}.Start()
+	if err != nil || mech != "XOAUTH2" || string(ir) != "user=support@example.com\x01auth=Bearer ya29.token\x01\x01" {
+		t.Errorf("Start() = %q, %q, %v", mech, ir, err)
+	}
+}

@@ -8,6 +8,7 @@ package devmail
 
 import (
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -39,6 +41,13 @@ type Options struct {
 	Delivered func(from string, to []string, raw []byte)
 	// ErrorLog receives the servers' connection errors; none are written when nil.
 	ErrorLog io.Writer
+	// TLS, when set, offers STARTTLS on both servers; with ImplicitTLS both listen with TLS
+	// from the first byte instead (IMAPS, SMTPS).
+	TLS         *tls.Config
+	ImplicitTLS bool
+	// RequireAuth makes the SMTP server refuse mail from clients that did not authenticate
+	// (AUTH PLAIN with any user and the shared password).
+	RequireAuth bool
 }
 
 // Server is a running pair of IMAP and SMTP servers over one in-memory store.
@@ -73,6 +82,7 @@ func New(opts Options) *Server {
 			return &session{SessionIMAP4rev2: s.mem.NewSession().(imapserver.SessionIMAP4rev2), s: s}, nil, nil
 		},
 		Caps:         opts.Caps,
+		TLSConfig:    opts.TLS,
 		InsecureAuth: true,
 		Logger:       errLog,
 	})
@@ -83,6 +93,7 @@ func New(opts Options) *Server {
 	s.smtp.ReadTimeout, s.smtp.WriteTimeout = time.Minute, time.Minute
 	s.smtp.AllowInsecureAuth = true
 	s.smtp.ErrorLog = errLog
+	s.smtp.TLSConfig = opts.TLS
 	return s
 }
 
@@ -134,6 +145,9 @@ func (s *Server) Start(imapAddr, smtpAddr string) error {
 		il.Close()
 		return fmt.Errorf("devmail: smtp: %w", err)
 	}
+	if s.opts.TLS != nil && s.opts.ImplicitTLS {
+		il, sl = tls.NewListener(il, s.opts.TLS), tls.NewListener(sl, s.opts.TLS)
+	}
 	s.lns = []net.Listener{il, sl}
 	go func() { _ = s.imap.Serve(il) }()
 	go func() { _ = s.smtp.Serve(sl) }()
@@ -153,15 +167,31 @@ func (s *Server) Close() error {
 
 // smtpSession accepts any sender and recipient and delivers on DATA.
 type smtpSession struct {
-	s    *Server
-	from string
-	to   []string
+	s      *Server
+	authed bool
+	from   string
+	to     []string
+}
+
+func (ss *smtpSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (ss *smtpSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, _, password string) error {
+		if password != ss.s.opts.Password {
+			return smtp.ErrAuthFailed
+		}
+		ss.authed = true
+		return nil
+	}), nil
 }
 
 func (ss *smtpSession) Reset()        { ss.from, ss.to = "", nil }
 func (ss *smtpSession) Logout() error { return nil }
 
 func (ss *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+	if ss.s.opts.RequireAuth && !ss.authed {
+		return smtp.ErrAuthRequired
+	}
 	ss.from = from
 	return nil
 }
