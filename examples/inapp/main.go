@@ -175,7 +175,9 @@ func show(out io.Writer, s *screen, a answer) {
 		fmt.Fprintf(out, "! %s\n", s.Error)
 	}
 	for name, problem := range a.FieldErrors {
-		fmt.Fprintf(out, "! %s: %s\n", name, problem)
+		if problem != s.Error {
+			fmt.Fprintf(out, "! %s: %s\n", name, problem)
+		}
 	}
 	if s.Card == nil {
 		fmt.Fprintf(out, "(%s)\n", s.Kind)
