@@ -1,21 +1,41 @@
 // analytics.js: a version's runs, outcomes, paths, node hits and CSAT as charts, live and
 // shadow runs apart, with CSV and JSON export.
 import { api, paths, session } from './api.js';
-import { busy, fill, h, table } from './dom.js';
+import { busy, field, fill, h, table } from './dom.js';
 import { bars } from './chart.js';
 import { render as drawGraph } from './graph.js';
 
 const pct = (x) => `${Math.round(x * 100)}%`;
 
-export async function render({ policy, version, v, panel }) {
-  const a = await api('GET', paths.analytics(policy, { version }));
-  const rows = a.versions.filter((r) => r.version === version);
+export async function render(ctx) {
+  const { policy, version, panel } = ctx;
+  const since = h('input', { type: 'datetime-local', id: 'an-since' });
+  const until = h('input', { type: 'datetime-local', id: 'an-until' });
+  const experiment = h('input', { id: 'an-experiment', autocomplete: 'off' });
+  const results = h('div', { 'aria-live': 'polite' });
+  // query is the API's filter: times in RFC 3339 (UTC), from the local times picked.
+  const query = () => {
+    const q = { version };
+    if (since.value) q.since = new Date(since.value).toISOString();
+    if (until.value) q.until = new Date(until.value).toISOString();
+    if (experiment.value.trim()) q.experiment = experiment.value.trim();
+    return q;
+  };
+  const apply = h('button', { type: 'submit', text: 'Apply' });
   const csv = h('button', { type: 'button', class: 'secondary', text: 'Export CSV' });
   const json = h('button', { type: 'button', class: 'secondary', text: 'Export JSON' });
-  csv.addEventListener('click', () => busy(csv, () => download(policy, version, 'csv')));
-  json.addEventListener('click', () => busy(json, () => download(policy, version, 'json')));
-  fill(panel, h('h2', { text: `Analytics of version ${version}` }), csv, json,
-    ...(rows.length ? rows.flatMap((r) => section(r, v)) : [h('p', { class: 'muted', text: 'No runs of this version yet.' })]));
+  const load = async () => {
+    const a = await api('GET', paths.analytics(policy, query()));
+    const rows = a.versions.filter((r) => r.version === version);
+    fill(results, ...(rows.length ? rows.flatMap((r) => section(r, ctx.v)) : [h('p', { class: 'muted', text: 'No runs of this version in this period.' })]));
+  };
+  const filters = h('form', { class: 'inline', 'aria-label': 'Filter the runs' },
+    field('Since', since), field('Until', until), field('Experiment', experiment, 'runs it served'), apply, csv, json);
+  filters.addEventListener('submit', (ev) => { ev.preventDefault(); busy(apply, load); });
+  csv.addEventListener('click', () => busy(csv, () => download(policy, version, query(), 'csv')));
+  json.addEventListener('click', () => busy(json, () => download(policy, version, query(), 'json')));
+  fill(panel, h('h2', { text: `Analytics of version ${version}` }), filters, results);
+  await load();
 }
 
 function section(r, v) {
@@ -44,8 +64,8 @@ function kpi(label, value) {
 }
 
 // download fetches the export with the key (a plain link could not send it) and saves it.
-async function download(policy, version, format) {
-  const res = await fetch(paths.analytics(policy, { version, format }), { headers: { Authorization: 'Bearer ' + session.key } });
+async function download(policy, version, query, format) {
+  const res = await fetch(paths.analytics(policy, { ...query, format }), { headers: { Authorization: 'Bearer ' + session.key } });
   if (!res.ok) throw new Error(`export failed: HTTP ${res.status}`);
   const url = URL.createObjectURL(await res.blob());
   const a = h('a', { href: url, download: `${policy}-v${version}-analytics.${format}` });

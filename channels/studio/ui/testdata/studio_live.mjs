@@ -5,6 +5,7 @@
 // once the gate allows, deploys it, reads its analytics, sets up an experiment, and reads the
 // audit trail of what they did.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { checkLabels, notice, saveHappyPath, visible } from './steps.mjs';
 
 export default async function ({ page, baseURL, artifacts, env }) {
@@ -74,6 +75,16 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await visible(page.locator('svg [aria-label^="check, decide, start, "]'), 'node hits on the graph');
   await checkLabels(page, 'analytics');
   await shot('06-analytics');
+  // The export is the API's CSV.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  if (!csv.startsWith('policy,version,shadow,metric,key,value') || !csv.includes(`change-address,${version},`)) {
+    throw new Error('the CSV export is not the analytics of the version:\n' + csv.slice(0, 300));
+  }
+  // A period with no runs says so.
+  await page.getByLabel('Since').fill('2099-01-01T00:00');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await visible(page.getByText('No runs of this version in this period.'), 'the empty period');
   await page.getByRole('tab', { name: 'Graph' }).click();
   await page.getByLabel('Hits from').selectOption('true');
   await visible(page.locator('svg [data-node="confirm"]'), 'the graph with shadow hits');
