@@ -29,13 +29,8 @@ func (a *api) analytics(c *call) {
 		}
 		f.Shadow = &b
 	}
-	var err error
-	if f.Since, err = timeParam(q, "since"); err != nil {
-		badRequest(c.ctx, err.Error())
-		return
-	}
-	if f.Until, err = timeParam(q, "until"); err != nil {
-		badRequest(c.ctx, err.Error())
+	var ok bool
+	if f.Since, f.Until, ok = timeRange(c); !ok {
 		return
 	}
 	format := string(q.Peek("format"))

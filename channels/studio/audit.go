@@ -27,13 +27,8 @@ const maxAuditPage = 500
 func (a *api) listAudit(c *call) {
 	q := c.ctx.QueryArgs()
 	f := store.AuditFilter{Actor: string(q.Peek("actor")), Action: string(q.Peek("action")), Subject: string(q.Peek("subject"))}
-	var err error
-	if f.Since, err = timeParam(q, "since"); err != nil {
-		badRequest(c.ctx, err.Error())
-		return
-	}
-	if f.Until, err = timeParam(q, "until"); err != nil {
-		badRequest(c.ctx, err.Error())
+	var ok bool
+	if f.Since, f.Until, ok = timeRange(c); !ok {
 		return
 	}
 	for _, p := range []struct {
@@ -74,6 +69,21 @@ func (a *api) listAudit(c *call) {
 		resp["next_before_id"] = out[len(out)-1].ID
 	}
 	httpserver.WriteJSON(c.ctx, fasthttp.StatusOK, resp)
+}
+
+// timeRange reads the since and until query parameters; on a malformed one it answers 400
+// and returns false.
+func timeRange(c *call) (since, until time.Time, ok bool) {
+	q := c.ctx.QueryArgs()
+	var err error
+	if since, err = timeParam(q, "since"); err == nil {
+		until, err = timeParam(q, "until")
+	}
+	if err != nil {
+		badRequest(c.ctx, err.Error())
+		return since, until, false
+	}
+	return since, until, true
 }
 
 func timeParam(q *fasthttp.Args, name string) (time.Time, error) {

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,6 +19,7 @@ import (
 	"github.com/frontdeskhq/frontdesk/core/httpserver"
 	"github.com/frontdeskhq/frontdesk/core/lifecycle"
 	"github.com/frontdeskhq/frontdesk/core/store"
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
 )
 
 const adminToken = "admin-token-for-the-studio-tests"
@@ -165,22 +165,6 @@ func TestRolesOnEveryEndpoint(t *testing.T) {
 	}
 }
 
-func readExample(t *testing.T, name string) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		dir = filepath.Dir(dir)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "examples", "policies", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
 func quote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
@@ -191,7 +175,7 @@ func quote(s string) string {
 func TestChangeOfAddressLifecycle(t *testing.T) {
 	r := newRig(t)
 	ctx := context.Background()
-	body := readExample(t, "change-address.yaml")
+	body := repotest.ReadExample(t, "change-address.yaml")
 	const pol = "/v1/studio/policies/change-address"
 
 	if out := r.json(auth.RoleViewer, "GET", "/v1/studio/me", "", 200); out["owner"] != "viewer@example.com" || out["role"] != "viewer" {
@@ -216,7 +200,7 @@ func TestChangeOfAddressLifecycle(t *testing.T) {
 	}
 
 	// Test cases from the example file, through the API.
-	_, bodies, err := lifecycle.CaseBodies([]byte(readExample(t, "change-address.test.yaml")))
+	_, bodies, err := lifecycle.CaseBodies([]byte(repotest.ReadExample(t, "change-address.test.yaml")))
 	if err != nil {
 		t.Fatal(err)
 	}

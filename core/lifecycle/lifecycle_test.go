@@ -3,7 +3,6 @@ package lifecycle
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,22 +12,12 @@ import (
 	"github.com/frontdeskhq/frontdesk/core/policy"
 	"github.com/frontdeskhq/frontdesk/core/policy/policytest"
 	"github.com/frontdeskhq/frontdesk/core/store"
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
 )
 
-// examplesDir is the repository's example policies, found from the test's directory.
+// examplesDir is the repository's example policies.
 func examplesDir(t testing.TB) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "examples", "policies")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
+	return filepath.Join(repotest.Root(t), "examples", "policies")
 }
 
 func openStore(t testing.TB) *store.SQLStore {
@@ -39,15 +28,6 @@ func openStore(t testing.TB) *store.SQLStore {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
-}
-
-func readExample(t testing.TB, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(examplesDir(t), name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 func noErr(t testing.TB, err error) {
@@ -83,7 +63,7 @@ func moveTo(t testing.TB, st store.Policies, name string, version int, to store.
 // saveExampleCases stores the change-address test file's cases.
 func saveExampleCases(t testing.TB, st store.TestCases) {
 	t.Helper()
-	name, bodies, err := CaseBodies([]byte(readExample(t, "change-address.test.yaml")))
+	name, bodies, err := CaseBodies([]byte(repotest.ReadExample(t, "change-address.test.yaml")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +77,7 @@ func saveExampleCases(t testing.TB, st store.TestCases) {
 func TestGate(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	body := readExample(t, "change-address.yaml")
+	body := repotest.ReadExample(t, "change-address.yaml")
 	v1 := must[store.PolicyVersion](t)(st.CreateVersion(ctx, "change-address", body, "ana"))
 	moveTo(t, st, "change-address", v1.Version, store.StateLive)
 	edited := strings.Replace(body, "description: Customer asks", "description: The customer asks", 1)
@@ -181,7 +161,7 @@ func TestGate(t *testing.T) {
 func TestDeployAndRollback(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	body := readExample(t, "change-address.yaml")
+	body := repotest.ReadExample(t, "change-address.yaml")
 	for range 3 {
 		v := must[store.PolicyVersion](t)(st.CreateVersion(ctx, "change-address", body, "ana"))
 		moveTo(t, st, "change-address", v.Version, store.StateFinal)
@@ -226,7 +206,7 @@ func TestImportDir(t *testing.T) {
 		t.Fatalf("second import = %v, %v; want nothing changed", again, err)
 	}
 	// A version deployed since (through the Studio) stays Live at the next start.
-	v2 := must[store.PolicyVersion](t)(st.CreateVersion(ctx, "card-lost", readExample(t, "card-lost.yaml")+"\n", "ana"))
+	v2 := must[store.PolicyVersion](t)(st.CreateVersion(ctx, "card-lost", repotest.ReadExample(t, "card-lost.yaml")+"\n", "ana"))
 	moveTo(t, st, "card-lost", v2.Version, store.StateLive)
 	if again, err := ImportDir(ctx, st, examplesDir(t), env); err != nil || len(again) != 0 {
 		t.Fatalf("import after a deploy = %v, %v; want nothing changed", again, err)
@@ -259,7 +239,7 @@ func TestImportDir(t *testing.T) {
 func TestCatalog(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	body := readExample(t, "change-address.yaml")
+	body := repotest.ReadExample(t, "change-address.yaml")
 	for i := range 3 {
 		v := must[store.PolicyVersion](t)(st.CreateVersion(ctx, "change-address", body, "ana"))
 		moveTo(t, st, "change-address", v.Version, []store.State{store.StateLive, store.StateFinal, store.StateShadow}[i])

@@ -20,30 +20,16 @@ import (
 	"github.com/frontdeskhq/frontdesk/core/session"
 	"github.com/frontdeskhq/frontdesk/core/shadow"
 	"github.com/frontdeskhq/frontdesk/core/store"
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
 	"github.com/frontdeskhq/frontdesk/plugins"
 )
-
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-}
 
 // countingPlugin builds the test plugin that logs every call it answers.
 func countingPlugin(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "countingplugin")
 	cmd := exec.Command("go", "build", "-o", bin, "./core/shadow/testdata/countingplugin")
-	cmd.Dir = repoRoot(t)
+	cmd.Dir = repotest.Root(t)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the counting plugin: %v\n%s", err, out)
 	}
@@ -92,7 +78,7 @@ func TestShadowNeverTouchesPlugins(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	body, err := os.ReadFile(filepath.Join(repoRoot(t), "examples", "policies", "change-address.yaml"))
+	body, err := os.ReadFile(filepath.Join(repotest.Root(t), "examples", "policies", "change-address.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
