@@ -22,12 +22,14 @@ import (
 	"github.com/frontdeskhq/frontdesk/core/router"
 )
 
-// Paths of the channel. The Bot Connector integration's URI is the server's public URL plus
-// Base; Genesys appends the Bot Connector paths to it.
+// Paths of the channel. The Bot Connector paths are the contract's (/botconnector/messages,
+// /botconnector/bots, /botconnector/bots/{botId}) under Base, so the integration's URI is the
+// server's public URL plus Base, or plus Base/botconnector for integrations that append only
+// /messages and /bots: both resolve here.
 const (
 	Base          = "/v1/genesys"
 	MessagesPath  = Base + "/botconnector/messages"
-	BotsPath      = Base + "/bots"
+	BotsPath      = Base + "/botconnector/bots"
 	DataActionURL = Base + "/dataactions/turn"
 )
 
