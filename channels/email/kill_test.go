@@ -9,6 +9,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,7 +74,8 @@ func (c moveCutter) Write(b []byte) (int, error) {
 // TestKilledAtRandomPoints delivers 1,000 mails (some without a Message-ID, some reusing
 // one) while the poller is killed and restarted at random moments and faults hit the CRM
 // calls and the MOVE: every mail must yield exactly one case with one decision log, every
-// change-of-address mail exactly one reply, and every mail end in the processed folder.
+// change-of-address mail exactly one reply (though SMTP deliveries fail too), and every mail
+// end in the processed folder.
 func TestKilledAtRandomPoints(t *testing.T) {
 	n := 1000
 	if testing.Short() {
@@ -82,6 +84,16 @@ func TestKilledAtRandomPoints(t *testing.T) {
 	r := newRig(t, rigOptions{processed: "Processed"})
 	r.intake.CRM = faultyCRM{CRM: r.crm, p: 0.03}
 	r.intake.RateLimit.Max = 1000
+	// One delivery in five fails before it reaches the SMTP server: retried, never lost.
+	smtpSend := r.outbox.SMTP.Send
+	var refusedSends atomic.Int32
+	r.outbox.Send = func(ctx context.Context, from string, to []string, msg []byte) error {
+		if rand.Float64() < 0.2 {
+			refusedSends.Add(1)
+			return errInjected
+		}
+		return smtpSend(ctx, from, to, msg)
+	}
 	linked := 0
 	for i := range n {
 		id := fmt.Sprintf("Message-ID: <kill-%d@example.com>", i)
@@ -139,7 +151,7 @@ func TestKilledAtRandomPoints(t *testing.T) {
 	time.Sleep(300 * time.Millisecond) // room for a duplicate to show
 	stop()
 	wg.Wait()
-	t.Logf("%d mails, %d kills", n, kills)
+	t.Logf("%d mails, %d kills, %d failed SMTP deliveries", n, kills, refusedSends.Load())
 
 	cases := r.cases()
 	if len(cases) != n {

@@ -84,7 +84,7 @@ func (o *Outbox) deliver(ctx context.Context, qm queue.Message) error {
 	}
 	send := o.Send
 	if send == nil {
-		send = o.SMTP.withDefaults().send
+		send = o.SMTP.Send
 	}
 	if err := send(ctx, r.From, []string{r.To}, body); err != nil {
 		o.logger().WarnContext(ctx, "reply not sent", "key", r.Key, "delivery", qm.Delivery, "err", err)
@@ -104,8 +104,9 @@ func (o *Outbox) logger() *slog.Logger {
 	return o.Log
 }
 
-// send delivers one mail over SMTP with the configured security and authentication.
-func (s SMTPConfig) send(ctx context.Context, from string, to []string, msg []byte) error {
+// Send delivers one mail over SMTP with the configured security and authentication.
+func (s SMTPConfig) Send(ctx context.Context, from string, to []string, msg []byte) error {
+	s = s.withDefaults()
 	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
 	tlsCfg := &tls.Config{ServerName: s.Host, InsecureSkipVerify: s.InsecureSkipVerify} //nolint:gosec // opt-in for test servers
 	d := net.Dialer{Timeout: s.Timeout}

@@ -107,7 +107,7 @@ func newRig(t testing.TB, o rigOptions) *rig {
 	}
 	t.Cleanup(func() { r.store.Close() })
 	r.sessions = session.NewMemory()
-	r.queue = queue.NewMemory(queue.Options{Backoff: queue.ExponentialBackoff(10*time.Millisecond, 100*time.Millisecond)})
+	r.queue = queue.NewMemory(queue.Options{MaxDeliveries: 20, Backoff: queue.ExponentialBackoff(10*time.Millisecond, 100*time.Millisecond)})
 	t.Cleanup(func() { r.queue.Close() })
 	r.valet = &auth.Valet{Keys: [][]byte{[]byte("0123456789abcdef0123456789abcdef")}, Used: r.sessions}
 	policies, err := policy.LoadDir("testdata/policies", policy.Env{Executors: policy.ExecutorMap{}})
