@@ -2,12 +2,16 @@ package email_test
 
 import (
 	"context"
+	"maps"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/frontdeskhq/frontdesk/channels/email"
 	"github.com/frontdeskhq/frontdesk/channels/email/mime"
 	"github.com/frontdeskhq/frontdesk/sdk/plugin"
 )
@@ -17,6 +21,9 @@ import (
 // that reply joins the same case; a bounce is recorded and never answered.
 func TestFlow(t *testing.T) {
 	r := newRig(t, rigOptions{processed: "Processed"})
+	reg := prometheus.NewRegistry()
+	r.intake.Metrics = email.NewMetrics(reg)
+	r.outbox.Metrics = r.intake.Metrics
 	r.run(r.poller(r.handle))
 	r.receive(mailText("Alice <alice@example.com>", "Help", "lost-1@example.com", "Hi, I lost my card in the bus yesterday.\n\nBest regards,\nAlice"))
 	r.receive(mailText("Bob <bob@example.com>", "New home", "move-1@example.com", "We moved, please change the address on my account."))
@@ -97,6 +104,29 @@ func TestFlow(t *testing.T) {
 	if n := len(r.sentTo("MAILER-DAEMON@mx.example.com")); n != 0 {
 		t.Errorf("the bounce was answered %d times", n)
 	}
+	want := map[string]float64{"linked": 2, "routed": 1, "threaded": 2, "sent": 2}
+	if got := counts(t, reg); !maps.Equal(got, want) {
+		t.Errorf("metrics %v, want %v", got, want)
+	}
+}
+
+// counts reads the email counters by outcome or result.
+func counts(t *testing.T, reg *prometheus.Registry) map[string]float64 {
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "outcome" || l.GetName() == "result" {
+					out[l.GetValue()] += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return out
 }
 
 func caseIDOf(cs []plugin.Case, _ string) string {

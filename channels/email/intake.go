@@ -56,6 +56,8 @@ type Intake struct {
 	RateLimit RateLimit
 	Limits    mime.Limits
 	Log       *slog.Logger
+	// Metrics counts mails by decision; optional.
+	Metrics *Metrics
 }
 
 // Decision is what Intake did with a mail.
@@ -92,6 +94,11 @@ func (in *Intake) Handle(ctx context.Context, mb MailboxConfig, raw []byte) (Res
 	if errors.Is(err, plugin.ErrInvalidArgument) {
 		err = fmt.Errorf("%w: %w", ErrUnprocessable, err)
 	}
+	outcome := string(res.Decision)
+	if err != nil {
+		outcome = "error"
+	}
+	in.Metrics.mail(mb.withDefaults().Name, outcome)
 	return res, err
 }
 

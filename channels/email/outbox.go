@@ -37,6 +37,8 @@ type Outbox struct {
 	// handled again) from running at once, on every instance.
 	Locks session.Store
 	Log   *slog.Logger
+	// Metrics counts deliveries; optional.
+	Metrics *Metrics
 	// Send delivers one mail; SMTP per SMTPConfig when nil.
 	Send func(ctx context.Context, from string, to []string, msg []byte) error
 }
@@ -74,6 +76,7 @@ func (o *Outbox) deliver(ctx context.Context, qm queue.Message) error {
 		defer o.Locks.Delete(context.WithoutCancel(ctx), lock)
 	}
 	if _, err := o.Sent.Cursor(ctx, sentKey(r.Key)); err == nil {
+		o.Metrics.reply("duplicate")
 		return nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -88,11 +91,13 @@ func (o *Outbox) deliver(ctx context.Context, qm queue.Message) error {
 	}
 	if err := send(ctx, r.From, []string{r.To}, body); err != nil {
 		o.logger().WarnContext(ctx, "reply not sent", "key", r.Key, "delivery", qm.Delivery, "err", err)
+		o.Metrics.reply("failed")
 		return fmt.Errorf("email: send reply %s: %w", r.Key, err)
 	}
 	if err := o.Sent.SetCursor(ctx, sentKey(r.Key), r.MessageID); err != nil {
 		return err
 	}
+	o.Metrics.reply("sent")
 	o.logger().InfoContext(ctx, "reply sent", "key", r.Key, "message_id", r.MessageID)
 	return nil
 }

@@ -54,13 +54,14 @@ func (g *gateway) mountEmail(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	outbox := &email.Outbox{Queue: q, SMTP: ec.SMTP, Sent: g.store, Locks: g.sessions, Log: log}
+	metrics := email.NewMetrics(g.reg)
+	outbox := &email.Outbox{Queue: q, SMTP: ec.SMTP, Sent: g.store, Locks: g.sessions, Log: log, Metrics: metrics}
 	intake := &email.Intake{
 		CRM: crm, Classifier: g.intents, Policies: g.policies, LinkIntents: ec.LinkIntents, Routing: routing,
 		Valet: g.valet, ValetTTL: g.cfg.Valet.TTL, PublicURL: g.cfg.PublicURL,
 		Threads: email.Threads{Cursors: g.store}, Processed: g.store, Outbox: outbox, Templates: templates,
 		RateLimit: email.RateLimit{Sessions: g.sessions, Max: ec.RateLimit.Max, Window: ec.RateLimit.Window},
-		Limits:    mime.Limits{MaxBytes: ec.MaxMailBytes}, Log: log,
+		Limits:    mime.Limits{MaxBytes: ec.MaxMailBytes}, Log: log, Metrics: metrics,
 	}
 	handle := func(ctx context.Context, mb email.MailboxConfig, raw []byte) error {
 		_, err := intake.Handle(ctx, mb, raw)
