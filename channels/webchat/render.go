@@ -52,9 +52,6 @@ func render(r message.Reply) Message {
 	}
 	if r.Handoff != nil {
 		m.Handoff = &HandoffNotice{Team: r.Handoff.Team}
-		if m.Text == "" {
-			m.Text = "A colleague will take over from here."
-		}
 	}
 	return m
 }
@@ -73,15 +70,29 @@ func formField(f message.Field) FormField {
 	return out
 }
 
-// renderAll renders the replies of one turn; a reply with nothing to show is left out.
+// renderAll renders the replies of one turn; a reply with nothing to show is left out. A
+// handoff without words of its own (the policy's handoff action) goes with the turn's last
+// message, which says it; when the turn says nothing, a sentence of its own says it.
 func renderAll(replies []message.Reply) []Message {
 	out := make([]Message, 0, len(replies))
+	var handoff *HandoffNotice
 	for _, r := range replies {
 		m := render(r)
+		if m.Handoff != nil && m.Text == "" {
+			handoff = m.Handoff
+			continue
+		}
 		if m.Text == "" && m.Form == nil && len(m.QuickReplies) == 0 && m.Card == nil && m.End == nil {
 			continue
 		}
 		out = append(out, m)
+	}
+	switch {
+	case handoff == nil:
+	case len(out) > 0:
+		out[len(out)-1].Handoff = handoff
+	default:
+		out = append(out, Message{From: "bot", Text: "A colleague will take over from here.", Handoff: handoff})
 	}
 	return out
 }

@@ -34,7 +34,11 @@ func TestRender(t *testing.T) {
 	if m = render(end); !m.CSAT || m.End.Resolution != "ok" {
 		t.Fatalf("end: %+v", m)
 	}
-	if got := renderAll([]message.Reply{{}, end, {Handoff: &message.Handoff{Team: "cards"}}}); len(got) != 2 || got[1].Handoff.Team != "cards" || got[1].Text == "" {
-		t.Fatalf("renderAll: %+v", got)
+	handoff := message.Reply{Handoff: &message.Handoff{Team: "cards"}}
+	if got := renderAll([]message.Reply{{}, handoff, end}); len(got) != 1 || got[0].Handoff.Team != "cards" || got[0].Text != "Done." {
+		t.Fatalf("renderAll with a handoff and words: %+v", got)
+	}
+	if got := renderAll([]message.Reply{handoff}); len(got) != 1 || got[0].Handoff.Team != "cards" || got[0].Text == "" {
+		t.Fatalf("renderAll with a bare handoff: %+v", got)
 	}
 }
