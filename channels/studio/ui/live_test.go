@@ -24,7 +24,8 @@ const adminToken = "admin-token-of-the-studio-live-test"
 // TestStudioFromDraftToLive starts a real `frontdesk serve` (the binary, with the local stack's
 // plugins, a SQLite store and change-address imported as live in dev mode) and drives the
 // Studio in headless chromium from a new draft through shadow (with traffic from the simulator
-// in examples/studio) to live, then analytics, an experiment and the audit trail. The gate asks for 1 s in shadow instead of 24 h. Screenshots and the server's
+// in examples/studio) to live, then analytics, an experiment, the executor playground and
+// the audit trail. The gate asks for 1 s in shadow instead of 24 h. Screenshots and the server's
 // log go to build/artifacts/TestStudioFromDraftToLive.
 func TestStudioFromDraftToLive(t *testing.T) {
 	tools := browsertest.Require(t)
@@ -38,6 +39,13 @@ func TestStudioFromDraftToLive(t *testing.T) {
 		if out, err := build.CombinedOutput(); err != nil {
 			t.Fatalf("building %s: %v\n%s", pkg, err, out)
 		}
+	}
+	// An executor for the playground, built as make wasm builds it.
+	wasmBuild := exec.Command("go", "build", "-buildmode=c-shared", "-o", filepath.Join(dir, "fee.wasm"), "./examples/executors/cancellation_fee_eligible")
+	wasmBuild.Dir = tools.Root
+	wasmBuild.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0")
+	if out, err := wasmBuild.CombinedOutput(); err != nil {
+		t.Fatalf("building the executor: %v\n%s", err, out)
 	}
 	if err := os.Mkdir(filepath.Join(dir, "policies"), 0o755); err != nil {
 		t.Fatal(err)
@@ -93,7 +101,8 @@ studio: { min_shadow: 1s, reload_interval: 200ms }
 	base := "http://" + addr
 	waitHealthy(t, base, cfgPath)
 	secret := createKey(t, base)
-	browsertest.Run(t, "testdata/studio_live.mjs", map[string]string{"BASE_URL": base, "KEY": secret, "TRAFFIC": filepath.Join(dir, "traffic")})
+	browsertest.Run(t, "testdata/studio_live.mjs", map[string]string{"BASE_URL": base, "KEY": secret, "TRAFFIC": filepath.Join(dir, "traffic"),
+		"WASM": filepath.Join(dir, "fee.wasm"), "WASM_INPUT": filepath.Join(tools.Root, "examples", "executors", "cancellation_fee_eligible", "input.json")})
 }
 
 func freeAddr(t *testing.T) string {

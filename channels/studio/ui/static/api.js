@@ -56,6 +56,7 @@ export const paths = {
   validate: '/v1/studio/validate',
   experiments: (policy) => '/v1/studio/experiments' + (policy ? '?policy=' + e(policy) : ''),
   experiment: (name) => `/v1/studio/experiments/${e(name)}`,
+  playground: '/v1/studio/executors/run',
   keys: '/v1/studio/keys',
   key: (id) => `/v1/studio/keys/${e(id)}`,
   audit: (q) => '/v1/studio/audit' + (q ? '?' + new URLSearchParams(q) : ''),

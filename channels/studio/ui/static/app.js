@@ -8,6 +8,7 @@ import * as versionView from './version.js';
 import * as experiments from './experiments.js';
 import * as audit from './audit.js';
 import * as keys from './keys.js';
+import * as playground from './playground.js';
 
 const routes = [
   [/^#\/policies\/([^/]+)\/versions\/([^/]+)(?:\/([a-z]+))?$/, versionView, (m) => ({ policy: decodeURIComponent(m[1]), version: decodeURIComponent(m[2]), tab: m[3] })],
@@ -15,6 +16,7 @@ const routes = [
   [/^#\/experiments$/, experiments, () => ({})],
   [/^#\/audit$/, audit, () => ({})],
   [/^#\/keys$/, keys, () => ({})],
+  [/^#\/playground$/, playground, () => ({})],
   [/^(#\/policies)?$/, policies, () => ({})],
 ];
 

@@ -2,8 +2,8 @@
 // frontdesk: copies the live version into a draft, changes a text in the form editor, saves a
 // test case from a simulation, moves the draft to shadow, runs the traffic simulator of
 // examples/studio (conversations the shadow version runs beside the live one), promotes it
-// once the gate allows, deploys it, reads its analytics, sets up an experiment, and reads the
-// audit trail of what they did.
+// once the gate allows, deploys it, reads its analytics, sets up an experiment, tries an
+// executor in the playground, and reads the audit trail of what they did.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { checkLabels, notice, saveHappyPath, visible } from './steps.mjs';
@@ -105,11 +105,20 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await checkLabels(page, 'experiments');
   await shot('08-experiment');
 
+  // The executor playground runs the fee dispute's executor on its example input.
+  await page.getByRole('link', { name: 'Executor playground' }).click();
+  await page.getByLabel('Executor module (.wasm)').setInputFiles(env.WASM);
+  await page.getByLabel('Input (JSON)').fill(readFileSync(env.WASM_INPUT, 'utf8'));
+  await page.getByRole('button', { name: 'Run' }).click();
+  await visible(page.getByText('Branch: waive'), 'the executor\'s branch', 30000);
+  await checkLabels(page, 'playground');
+  await shot('09-playground');
+
   await page.getByRole('link', { name: 'Audit log' }).click();
   for (const [action, details] of [['version.create', ''], ['version.update', ''], ['test.put', ''], ['version.state', 'to: shadow'],
     ['version.state', 'to: final'], ['deploy.live', `version: ${version}`], ['experiment.create', ''], ['experiment.enable', '']]) {
     await visible(page.locator('tbody tr', { hasText: action }).filter({ hasText: 'anna@example.com' }).filter({ hasText: details }),
       `audit entry ${action} ${details}`);
   }
-  await shot('09-audit');
+  await shot('10-audit');
 }
