@@ -51,7 +51,7 @@ func (t *twiml) say(p voice.Prompt) {
 		t.attr("voice", t.cfg.Voice)
 		t.attr("language", t.cfg.Language)
 		t.b.WriteString(">")
-		if p.SSML != "" && voice.WellFormed(p.SSML) {
+		if p.SSML != "" && t.speaksSSML() && voice.WellFormed(p.SSML) {
 			// Twilio takes SSML tags inside <Say>, without the <speak> root.
 			inner := strings.TrimSuffix(strings.TrimPrefix(p.SSML, "<speak>"), "</speak>")
 			t.b.WriteString(inner)
@@ -60,6 +60,12 @@ func (t *twiml) say(p voice.Prompt) {
 		}
 		t.b.WriteString("</Say>")
 	}
+}
+
+// speaksSSML reports whether the configured voice reads SSML: Twilio's Amazon Polly and
+// Google voices do; its basic voices would not.
+func (t *twiml) speaksSSML() bool {
+	return strings.HasPrefix(t.cfg.Voice, "Polly.") || strings.HasPrefix(t.cfg.Voice, "Google.")
 }
 
 // gather listens for keys and speech after saying the prompt; a <Redirect> after it comes

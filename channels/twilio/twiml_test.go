@@ -47,6 +47,8 @@ func compare(t *testing.T, path string, got, want node) {
 func TestTwiMLGolden(t *testing.T) {
 	cfg := Config{Voice: "Polly.Joanna", Handoff: Transfer{Dial: "+14155550199"}, Teams: map[string]Transfer{"fraud": {Enqueue: "fraud-line"}}}
 	cfg.defaults()
+	basic := cfg
+	basic.Voice = ""
 	next := "https://frontdesk.example.com/v1/twilio/voice?turn=2"
 	question := voice.Render([]message.Reply{{Text: "Sorry to hear that. Was your card lost, or was it stolen?", Node: "what_happened",
 		Choices: []message.Choice{{Value: "lost", Label: "Lost"}, {Value: "stolen", Label: "Stolen"}}, Voice: &message.Voice{Hints: []string{"lost", "stolen"}}}})
@@ -58,6 +60,7 @@ func TestTwiMLGolden(t *testing.T) {
 	}{
 		{"gather", cfg.Render(question, next)},
 		{"gather-ssml", cfg.Render(ssml, next)},
+		{"gather-ssml-basic-voice", basic.Render(ssml, next)},
 		{"play", cfg.Render(voice.Prompt{AudioURL: "https://cdn.example.com/menu.mp3", Listen: true}, next)},
 		{"handoff-enqueue", cfg.Render(voice.Prompt{Say: "Connecting you.", Handoff: &message.Handoff{Team: "fraud"}}, next)},
 		{"handoff-dial", cfg.Render(voice.Prompt{Say: "Connecting you.", Handoff: &message.Handoff{Team: "cards"}}, next)},

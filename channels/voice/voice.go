@@ -98,7 +98,7 @@ func (p *Prompt) ask(r message.Reply) (text, ssml string) {
 	case v.Say != "":
 		text = v.Say
 	case len(r.Choices) > 0:
-		text = strings.TrimSpace(r.Text + " " + readOut(r.Choices))
+		text = strings.TrimSpace(r.Text + " " + readOut(r.Choices, p.DTMF))
 	default:
 		text = r.Text
 	}
@@ -108,15 +108,23 @@ func (p *Prompt) ask(r message.Reply) (text, ssml string) {
 	return text, ssml
 }
 
-// readOut reads choices with their digits, for nodes that set no voice of their own.
-func readOut(choices []message.Choice) string {
+// readOut reads choices with their keys, for nodes that set no voice text of their own.
+func readOut(choices []message.Choice, dtmf map[string]string) string {
+	keyOf := make(map[string]string, len(dtmf))
+	for k, v := range dtmf {
+		keyOf[v] = k
+	}
 	var b strings.Builder
-	for i, c := range choices[:min(len(choices), 9)] {
+	for _, c := range choices {
+		key, ok := keyOf[c.Value]
+		if !ok {
+			continue // beyond nine choices: reachable by speech only
+		}
 		label := c.Label
 		if label == "" {
 			label = c.Value
 		}
-		fmt.Fprintf(&b, "For %s, press %d. ", label, i+1)
+		fmt.Fprintf(&b, "For %s, press %s. ", label, key)
 	}
 	return strings.TrimSpace(b.String())
 }
