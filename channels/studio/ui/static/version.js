@@ -77,6 +77,7 @@ async function overview({ policy, version, v, panel }) {
   panel.replaceChildren(
     h('h2', { text: 'Graph and node hits' }),
     h('div', { class: 'inline' }, h('label', { for: 'hits-source', text: 'Hits from' }), source),
-    legend, holder);
+    legend, holder,
+    h('details', {}, h('summary', { text: 'The policy as YAML' }), h('pre', { text: v.body || '' })));
   await draw();
 }
