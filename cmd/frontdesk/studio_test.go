@@ -2,7 +2,7 @@ package main
 
 import (
 	"encoding/json"
-		"io"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
