@@ -114,7 +114,13 @@ func (c *Channel) serve(ctx *fasthttp.RequestCtx) {
 		ctx.SetBody(c.cfg.refuse("This request is not signed by Twilio."))
 		return
 	}
-	if fresh, err := c.firstTime(ctx, full, req); err != nil || !fresh {
+	switch fresh, err := c.firstTime(ctx, full, req); {
+	case err != nil:
+		c.log.WarnContext(ctx, "twilio replay check failed", "call", req.CallSid, "err", err)
+		ctx.SetStatusCode(fasthttp.StatusServiceUnavailable)
+		ctx.SetBody(c.cfg.refuse("Sorry, we cannot take your call right now. Please try again later."))
+		return
+	case !fresh:
 		ctx.SetStatusCode(fasthttp.StatusForbidden)
 		ctx.SetBody(c.cfg.refuse("This request was already answered."))
 		return
@@ -123,7 +129,8 @@ func (c *Channel) serve(ctx *fasthttp.RequestCtx) {
 }
 
 // firstTime remembers the request and reports whether it is new. frontdesk's own URLs carry
-// a turn number, so two genuine requests of a call never look alike.
+// a turn number, so two genuine requests of a call never look alike. The key digests what the
+// signature covers (URL and parameters), with or without an auth token configured.
 func (c *Channel) firstTime(ctx context.Context, full string, req Request) (bool, error) {
 	sum := sha256.Sum256([]byte(Signature("", full, req.Params)))
 	_, err := c.sessions.CompareAndSet(ctx, "twilio:seen:"+hex.EncodeToString(sum[:]), []byte{1}, 0, c.cfg.ReplayWindow)
