@@ -291,3 +291,31 @@ func TestCatalog(t *testing.T) {
 func runCases(ctx context.Context, c *policy.Compiled, cases []store.TestCase) ([]policytest.Result, error) {
 	return RunCases(ctx, c, cases, nil, nil)
 }
+
+// TestCatalogFollowsTheStore: a change made through one instance serves on another that only
+// follows the shared store.
+func TestCatalogFollowsTheStore(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st := openStore(t)
+	body := repotest.ReadExample(t, "change-address.yaml")
+	for i := range 2 {
+		v := must[store.PolicyVersion](t)(st.CreateVersion(ctx, "change-address", body, "ana"))
+		moveTo(t, st, "change-address", v.Version, []store.State{store.StateLive, store.StateFinal}[i])
+	}
+	other := must[*Catalog](t)(NewCatalog(ctx, st, policy.Env{}, policy.Env{}, nil))
+	go other.Follow(ctx, 10*time.Millisecond)
+	if _, err := Deploy(ctx, st, "change-address", 2); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if c, _ := other.ForIntent("change_address"); c.Policy.Version == 2 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the following catalog still serves version 1")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
