@@ -56,11 +56,10 @@ type CXFulfillmentInfo struct {
 
 // CXMessage is a response message: text, a custom payload (chips), or a live-agent hand-off.
 type CXMessage struct {
-	Text             *CXText          `json:"text,omitempty"`
-	Payload          map[string]any   `json:"payload,omitempty"`
-	OutputAudioText  *CXOutputAudio   `json:"outputAudioText,omitempty"`
-	LiveAgentHandoff *CXAgentHandoff  `json:"liveAgentHandoff,omitempty"`
-	EndInteraction   *json.RawMessage `json:"endInteraction,omitempty"`
+	Text             *CXText         `json:"text,omitempty"`
+	Payload          map[string]any  `json:"payload,omitempty"`
+	OutputAudioText  *CXOutputAudio  `json:"outputAudioText,omitempty"`
+	LiveAgentHandoff *CXAgentHandoff `json:"liveAgentHandoff,omitempty"`
 }
 
 // CXText is a text message.
