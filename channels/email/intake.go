@@ -73,6 +73,8 @@ const (
 	Threaded Decision = "threaded"
 	// Empty: a mail with nothing in it; nothing to record.
 	Empty Decision = "empty"
+	// Duplicate: a mail already handled, seen again (a redelivery, a UIDVALIDITY change).
+	Duplicate Decision = "duplicate"
 )
 
 // Result reports what Intake did.
@@ -110,6 +112,10 @@ func (in *Intake) handle(ctx context.Context, mb MailboxConfig, raw []byte) (Res
 	}
 	key := msg.Metadata["key"]
 	res := Result{Key: key}
+	if done, err := in.Threads.Handled(ctx, m.MessageID, key); err != nil || done != "" {
+		res.CaseID, res.Decision = done, Duplicate
+		return res, err
+	}
 	caseID, err := in.Threads.Find(ctx, m, in.CRM)
 	if err != nil {
 		return res, fmt.Errorf("email: thread of %s: %w", key, err)
@@ -139,14 +145,15 @@ func (in *Intake) handle(ctx context.Context, mb MailboxConfig, raw []byte) (Res
 	if len(m.Problems) > 0 {
 		log.add("mail partly unreadable: %s", strings.Join(m.Problems, "; "))
 	}
-	if err := in.Threads.Remember(ctx, m.MessageID, res.CaseID); err != nil {
-		return res, fmt.Errorf("email: thread of %s: %w", key, err)
-	}
 	if err := in.CRM.AddNote(ctx, plugin.Note{CaseID: res.CaseID, Body: log.body(), IdempotencyKey: key + "/log"}); err != nil {
 		return res, fmt.Errorf("email: decision log of %s: %w", key, err)
 	}
 	if _, err := in.Processed.MarkProcessed(ctx, key); err != nil {
 		return res, fmt.Errorf("email: mark %s processed: %w", key, err)
+	}
+	// Last, as it also says "handled": a crash before it repeats the (idempotent) steps.
+	if err := in.Threads.Remember(ctx, m.MessageID, res.CaseID, key); err != nil {
+		return res, fmt.Errorf("email: thread of %s: %w", key, err)
 	}
 	in.logger().InfoContext(ctx, "mail handled", "mailbox", mb.Name, "case", res.CaseID,
 		"decision", res.Decision, "intent", res.Intent, "reason", res.Reason)

@@ -200,10 +200,14 @@ func TestUIDValidityChange(t *testing.T) {
 	if err := r.store.SetCursor(context.Background(), "email/cursor/support", "4242:4"); err != nil {
 		t.Fatal(err)
 	}
-	var handled atomic.Int32
+	var handled, duplicates atomic.Int32
 	counting := r.poller(func(ctx context.Context, mb email.MailboxConfig, raw []byte) error {
 		handled.Add(1)
-		return r.handle(ctx, mb, raw)
+		res, err := r.intake.Handle(ctx, mb, raw)
+		if res.Decision == email.Duplicate {
+			duplicates.Add(1)
+		}
+		return err
 	})
 	pctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -214,6 +218,9 @@ func TestUIDValidityChange(t *testing.T) {
 	<-done
 	if got := len(r.cases()); got != 4 {
 		t.Errorf("%d cases after the UIDVALIDITY change, want 4", got)
+	}
+	if d := duplicates.Load(); d != handled.Load() {
+		t.Errorf("%d of %d mails read again were recognized as handled", d, handled.Load())
 	}
 	for i := range 4 {
 		if got := len(r.sentTo(fmt.Sprintf("u%d@example.com", i))); got != 1 {

@@ -57,19 +57,43 @@ func digest(s string) string {
 }
 
 // Threads remembers which case each mail's Message-ID belongs to, in the durable store, so
-// that a customer's follow-up finds the case however many instances there are.
+// that a customer's follow-up finds the case however many instances there are. The entry of a
+// mail is written when the mail is fully handled and names the mail's key too, so it also
+// tells a redelivered mail (same key) from another mail reusing the Message-ID.
 type Threads struct {
 	Cursors store.Cursors
 }
 
 func threadKey(messageID string) string { return "email/thread/" + digest(messageID)[:32] }
 
-// Remember records the case of a Message-ID.
-func (t Threads) Remember(ctx context.Context, messageID, caseID string) error {
+// entry reads the case and mail key stored for a Message-ID; "" when none.
+func (t Threads) entry(ctx context.Context, messageID string) (caseID, key string, err error) {
+	v, err := t.Cursors.Cursor(ctx, threadKey(messageID))
+	if errors.Is(err, store.ErrNotFound) {
+		return "", "", nil
+	}
+	caseID, key, _ = strings.Cut(v, " ")
+	return caseID, key, err
+}
+
+// Remember records that the mail with this Message-ID and key was handled on a case.
+func (t Threads) Remember(ctx context.Context, messageID, caseID, key string) error {
 	if messageID == "" {
 		return nil
 	}
-	return t.Cursors.SetCursor(ctx, threadKey(messageID), caseID)
+	return t.Cursors.SetCursor(ctx, threadKey(messageID), caseID+" "+key)
+}
+
+// Handled returns the case of a mail already handled: one with this Message-ID and key.
+func (t Threads) Handled(ctx context.Context, messageID, key string) (string, error) {
+	if messageID == "" {
+		return "", nil
+	}
+	caseID, k, err := t.entry(ctx, messageID)
+	if err != nil || k != key {
+		return "", err
+	}
+	return caseID, nil
 }
 
 // Find returns the case a mail continues, or "" when it starts a new one.
@@ -85,12 +109,9 @@ func (t Threads) Find(ctx context.Context, m *mime.Mail, crm plugin.CRM) (string
 		if c, ok := caseFromReplyID(id); ok {
 			return c, nil
 		}
-		c, err := t.Cursors.Cursor(ctx, threadKey(id))
-		if err == nil {
-			return c, nil
-		}
-		if !errors.Is(err, store.ErrNotFound) {
-			return "", err
+		c, _, err := t.entry(ctx, id)
+		if err != nil || c != "" {
+			return c, err
 		}
 	}
 	if sm := subjectToken.FindStringSubmatch(m.Subject); sm != nil {
