@@ -36,6 +36,8 @@ type conn struct {
 	// copied from its state.
 	token string
 	chat  chat
+	// sent is the Seq of the last message this connection has (sent, or seen before resume).
+	sent uint64
 }
 
 func (c *Channel) serveSocket(ctx *fasthttp.RequestCtx) {
@@ -161,11 +163,9 @@ func (k *conn) enter(ctx context.Context, f ClientFrame) bool {
 		k.fail(http.StatusInternalServerError, "internal", "the chat could not be opened; try again", websocket.CloseInternalServerErr)
 		return false
 	}
-	k.token, k.chat = token, *ch
+	k.token, k.chat, k.sent = token, *ch, f.LastSeq
 	k.send(ServerFrame{Type: TypeWelcome, Session: token, LastSeq: ch.Seq})
-	for _, fr := range missed {
-		k.send(fr)
-	}
+	k.sendMessages(missed)
 	if !ch.Started {
 		k.start(ctx)
 	}
@@ -284,13 +284,27 @@ func (k *conn) csat(ctx context.Context, f ClientFrame) {
 // already handled (another connection raced this one) adds nothing.
 func (k *conn) push(ctx context.Context, id string, msgs []Message) {
 	frames, err := k.c.chats.push(ctx, k.token, id, msgs)
+	if err == nil && (len(frames) == 0 || frames[0].Seq != k.sent+1) {
+		// Another connection of the chat saved messages since this one last sent (or this
+		// very turn): send everything after what this client has, in order.
+		var ch *chat
+		if ch, _, err = k.c.chats.get(ctx, k.token); err == nil {
+			frames, err = k.c.chats.since(ctx, k.token, ch, k.sent)
+		}
+	}
 	if err != nil {
 		k.c.log.Error("chat not saved", "conversation", k.chat.ConversationID, "err", err)
 		k.sendError(http.StatusInternalServerError, "internal", "the answer could not be saved; send your message again")
 		return
 	}
+	k.sendMessages(frames)
+}
+
+// sendMessages sends message frames and remembers the last one sent.
+func (k *conn) sendMessages(frames []ServerFrame) {
 	for _, f := range frames {
 		k.send(f)
+		k.sent = max(k.sent, f.Seq)
 	}
 }
 

@@ -307,3 +307,24 @@ func errorCount(t *testing.T, reg *prometheus.Registry, code string) float64 {
 	}
 	return 0
 }
+
+// Two devices of one chat: a turn on one shows on the other with its next turn, in order,
+// nothing missing (the client checks that message numbers follow each other).
+func TestTwoDevicesOfOneChat(t *testing.T) {
+	s := start(t, webchat.Limits{})
+	phone := s.portalChat(t)
+	laptop := phone.Resume()
+	phone.Send(webchat.ClientFrame{Type: webchat.TypeText, ID: "p1", Text: "I lost my card"})
+	phone.Question()
+	laptop.Send(webchat.ClientFrame{Type: webchat.TypeChoice, ID: "l1", Value: "lost"})
+	// The phone's question first, then the laptop's answer and the next question.
+	if q := laptop.Question(); len(q.QuickReplies) == 0 || q.QuickReplies[0].Value != "lost" {
+		t.Fatalf("laptop: %+v, want the phone's question first", q)
+	}
+	if q := laptop.Question(); len(q.QuickReplies) == 0 || q.QuickReplies[0].Value != "yes" {
+		t.Fatalf("laptop: %+v, want the replacement question", q)
+	}
+	if laptop.LastSeq <= phone.LastSeq {
+		t.Fatalf("laptop at %d, phone at %d: the laptop did not get the phone's turn", laptop.LastSeq, phone.LastSeq)
+	}
+}
