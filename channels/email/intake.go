@@ -110,11 +110,18 @@ func (in *Intake) handle(ctx context.Context, mb MailboxConfig, raw []byte) (Res
 	if errors.Is(err, mime.ErrEmpty) {
 		return Result{Decision: Empty}, nil
 	}
+	if err != nil {
+		return Result{}, err
+	}
 	key := msg.Metadata["key"]
 	res := Result{Key: key}
-	if done, err := in.Threads.Handled(ctx, m.MessageID, key); err != nil || done != "" {
+	done, err := in.Threads.Handled(ctx, m.MessageID, key)
+	if err != nil {
+		return res, fmt.Errorf("email: thread of %s: %w", key, err)
+	}
+	if done != "" {
 		res.CaseID, res.Decision = done, Duplicate
-		return res, err
+		return res, nil
 	}
 	caseID, err := in.Threads.Find(ctx, m, in.CRM)
 	if err != nil {
