@@ -51,6 +51,15 @@ func withCaseToken(subject, caseID string) string {
 	return strings.TrimSpace(subject + " " + tok)
 }
 
+// caseExists asks the CRM whether a case exists.
+func caseExists(ctx context.Context, crm plugin.CRM, caseID string) (bool, error) {
+	_, err := crm.GetCase(ctx, caseID)
+	if errors.Is(err, plugin.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 func digest(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
@@ -106,20 +115,25 @@ func (t Threads) Find(ctx context.Context, m *mime.Mail, crm plugin.CRM) (string
 	}
 	ids = append(ids, m.ReportedIDs...)
 	for _, id := range ids {
-		if c, ok := caseFromReplyID(id); ok {
-			return c, nil
+		c, ok := caseFromReplyID(id)
+		if !ok {
+			var err error
+			if c, _, err = t.entry(ctx, id); err != nil {
+				return "", err
+			}
 		}
-		c, _, err := t.entry(ctx, id)
-		if err != nil || c != "" {
+		if c == "" {
+			continue
+		}
+		// A reply id or a token anyone can write, or a case deleted since: only a case the
+		// CRM has counts, else the mail would fail on it for ever.
+		if found, err := caseExists(ctx, crm, c); found || err != nil {
 			return c, err
 		}
 	}
 	if sm := subjectToken.FindStringSubmatch(m.Subject); sm != nil {
-		// A token anyone can type: it counts only for a case that exists.
-		if _, err := crm.GetCase(ctx, sm[1]); err == nil {
-			return sm[1], nil
-		} else if !errors.Is(err, plugin.ErrNotFound) {
-			return "", err
+		if found, err := caseExists(ctx, crm, sm[1]); found || err != nil {
+			return sm[1], err
 		}
 	}
 	return "", nil
