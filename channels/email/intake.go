@@ -131,10 +131,10 @@ func (in *Intake) handle(ctx context.Context, mb MailboxConfig, raw []byte) (Res
 	if caseID != "" {
 		res.CaseID, res.Decision = caseID, Threaded
 		log.add("follow-up by email from the customer, attached to this case")
-		log.add("their words: %s", quoteText(m.Text))
+		log.add("their words: %s", shorten(m.Text, 500))
 	} else {
 		c, err := in.CRM.EnsureCase(ctx, plugin.CaseRequest{
-			ExternalID: key, Subject: caseSubject(m), Description: m.FullText,
+			ExternalID: key, Subject: caseSubject(m), Description: shorten(m.FullText, maxDescription),
 			Channel: message.ChannelEmail, ContactEmail: m.From.Email, IdempotencyKey: key,
 		})
 		if err != nil {
@@ -328,10 +328,14 @@ func candidateList(cs []message.Candidate) string {
 	return b.String()
 }
 
-// quoteText shortens a text for the decision log.
-func quoteText(s string) string {
-	if r := []rune(s); len(r) > 500 {
-		s = string(r[:500]) + "..."
+// maxDescription caps a case's description, in characters: CRMs limit long text fields
+// (Salesforce to 32,000), and one that refused the case would leave the mail unhandled.
+const maxDescription = 16_000
+
+// shorten cuts a text to at most n characters, marking the cut.
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n]) + "..."
 	}
 	return s
 }
