@@ -1,10 +1,8 @@
 package webchat
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"html/template"
 	"io/fs"
 	"mime"
@@ -27,9 +25,8 @@ type asset struct {
 	etag        string
 }
 
-// pageData fills widget/index.html: the session a link opened, or why it could not.
+// pageData fills widget/index.html: why a link cannot open a chat, when it cannot.
 type pageData struct {
-	Session    string
 	ErrorTitle string
 	Error      string
 	ErrorCode  string
@@ -65,31 +62,25 @@ func (p *page) asset(name string) fasthttp.RequestHandler {
 	}
 }
 
-// servePage answers GET /chat. With ?key= it redeems the valet key now, so an expired,
-// tampered or used link gets an error page with 401 or 403 at once, and the page carries the
-// new chat's session token instead of the key; reloading the page resumes that chat.
+// servePage answers GET /chat. With ?key= it checks the valet key's signature and expiry, so
+// an expired or tampered link gets an error page with 401 at once. It does not use the key up:
+// mail scanners fetch links before the customer clicks them, and must not spend a single-use
+// link. The page redeems it over the socket (hello with the key), where a used link gets 403.
 func (c *Channel) servePage(ctx *fasthttp.RequestCtx) {
 	var data pageData
 	status := http.StatusOK
 	if key := string(ctx.QueryArgs().Peek("key")); key != "" {
-		octx, cancel := context.WithTimeout(context.Background(), turnTimeout)
-		token, err := c.openByKey(octx, key)
-		cancel()
-		var e *entryError
-		switch {
-		case err == nil:
-			data.Session = token
-		case errors.As(err, &e):
+		if _, err := c.cfg.Valet.Verify(key); err != nil {
+			e := keyError(err)
+			if e == nil { // Verify fails only with key errors; this keeps it so
+				e = &entryError{http.StatusUnauthorized, "link_invalid", err.Error()}
+			}
 			status, data.ErrorCode, data.Error = e.status, e.code, e.msg
 			data.ErrorTitle = "This link cannot open the chat"
-		default:
-			c.log.Error("chat link not redeemed", "err", err)
-			status, data.ErrorCode, data.Error = http.StatusInternalServerError, "internal", "the chat could not be opened; try the link again later"
-			data.ErrorTitle = "The chat is not available"
 		}
 	}
 	h := &ctx.Response.Header
-	// The session token is a credential: keep it out of caches and of other sites' logs.
+	// The link's key is a credential: keep the page out of caches and other sites' logs.
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Content-Type-Options", "nosniff")

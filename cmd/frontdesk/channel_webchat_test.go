@@ -112,13 +112,11 @@ func TestWebchatChangeAddressFromLink(t *testing.T) {
 	webchattest.ChangeAddress(c, func() string { return smsCode(db) })
 	checkSubmittedForApproval(t, db)
 
-	resp, err := http.Get(link)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden {
-		t.Fatalf("a used link answered %d, want 403", resp.StatusCode)
+	again := webchattest.Dial(t, base, nil)
+	key, _ := url.Parse(link)
+	again.Send(webchat.ClientFrame{Type: webchat.TypeHello, Key: key.Query().Get("key")})
+	if e := again.Error(); e.Code != "link_used" || e.Status != http.StatusForbidden {
+		t.Fatalf("a used link: %+v, want link_used 403", e)
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"regexp"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -47,12 +47,9 @@ func Dial(t testing.TB, base string, header http.Header) *Client {
 	return c
 }
 
-// sessionMeta finds the session token the chat page carries after redeeming a link.
-var sessionMeta = regexp.MustCompile(`<meta name="frontdesk-session" content="([0-9a-f]+)">`)
-
-// OpenLink opens a chat the way the widget does from an emailed link: GET the link (which
-// redeems its key and answers the page with a session), then resume that session over the
-// socket. It returns the client after the welcome frame.
+// OpenLink opens a chat the way the widget does from an emailed link: GET the link (the page
+// checks the key without using it up), then send its key in hello over the socket, which
+// redeems it. It returns the client after the welcome frame.
 func OpenLink(t testing.TB, link string) *Client {
 	t.Helper()
 	resp, err := http.Get(link)
@@ -61,13 +58,12 @@ func OpenLink(t testing.TB, link string) *Client {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	m := sessionMeta.FindSubmatch(body)
-	if resp.StatusCode != http.StatusOK || m == nil {
-		t.Fatalf("link %s answered %d without a session:\n%s", link, resp.StatusCode, body)
+	u, err := url.Parse(link)
+	if resp.StatusCode != http.StatusOK || err != nil || u.Query().Get("key") == "" {
+		t.Fatalf("link %s answered %d (%v):\n%s", link, resp.StatusCode, err, body)
 	}
-	base := link[:strings.Index(link, webchat.PagePath)]
-	c := Dial(t, base, nil)
-	c.Send(webchat.ClientFrame{Type: webchat.TypeResume, Session: string(m[1])})
+	c := Dial(t, link[:strings.Index(link, webchat.PagePath)], nil)
+	c.Send(webchat.ClientFrame{Type: webchat.TypeHello, Key: u.Query().Get("key")})
 	c.Welcome()
 	return c
 }

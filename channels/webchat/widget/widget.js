@@ -57,8 +57,10 @@
 
   // chat runs the conversation inside root.
   function chat(root) {
-    var meta = document.querySelector('meta[name="frontdesk-session"]');
-    var session = (meta && meta.content) || sessionStorage.getItem('frontdesk.session') || '';
+    // An emailed link's key opens a new chat (the server uses it up); otherwise the chat of
+    // this tab resumes, or a portal token opens one.
+    var key = new URLSearchParams(location.search).get('key') || '';
+    var session = key ? '' : sessionStorage.getItem('frontdesk.session') || '';
     var params = new URLSearchParams(location.hash.slice(1));
     // A page of the portal may hold the chat itself (an element #frontdesk-chat and this
     // script with data-token) instead of the framed one.
@@ -94,7 +96,7 @@
     var retry = 0;
     var closedForGood = false;
 
-    if (!session && !token) {
+    if (!session && !token && !key) {
       status.textContent = 'Open the chat from the link in your email, or log in to the portal.';
       composer.hidden = true;
       return;
@@ -122,6 +124,8 @@
       ws.onopen = function () {
         if (session) {
           raw({ type: 'resume', session: session, last_seq: lastSeq });
+        } else if (key) {
+          raw({ type: 'hello', key: key });
         } else {
           raw({ type: 'hello', token: token });
         }
@@ -179,6 +183,7 @@
             closedForGood = true;
             pending = [];
             composer.hidden = true;
+            log.hidden = !log.children.length;
             if (f.code === 'session_unknown') sessionStorage.removeItem('frontdesk.session');
           }
           break;

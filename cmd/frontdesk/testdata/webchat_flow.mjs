@@ -1,7 +1,7 @@
 // The change-of-address flow in the real widget, as a customer does it with the keyboard and
 // mouse: open the emailed link, confirm, fill the address (after the page's own check of a
 // missing field), enter a wrong code (the server's error is shown), then the SMS code, rate the
-// chat, reload (the chat resumes, every message once). CHAT_LINK is the link, CODE_URL answers
+// chat, reload (the chat resumes, every message once), open the used link again (refused). CHAT_LINK is the link, CODE_URL answers
 // the newest code from the local SMS outbox.
 const bot = (page) => page.locator('.fd-bot').last();
 
@@ -45,4 +45,10 @@ export default async function ({ page, artifacts, env }) {
   const after = await page.locator('.fd-msg').count();
   if (after !== before) throw new Error(`${before} messages before the reload, ${after} after`);
   await page.screenshot({ path: artifacts + '/chat.png', fullPage: true });
+
+  // The link works once: opened again, the page says so.
+  await page.goto(env.CHAT_LINK);
+  await page.getByRole('alert').filter({ hasText: 'already used' }).waitFor();
+  if (await page.getByLabel('Your message').isVisible()) throw new Error('a refused link leaves the message box');
+  await page.screenshot({ path: artifacts + '/used-link.png' });
 }
