@@ -42,7 +42,12 @@ type Config struct {
 	Handle router.Handler
 	// Conversations reads the state shown to the agent.
 	Conversations Conversations
-	// Cases opens conversations by case id; without it only conversation ids work.
+	// CaseConversations finds the conversation the router recorded for a case
+	// ((*router.Router).ConversationOfCase), whichever channel made the case; optional.
+	CaseConversations func(ctx context.Context, caseID string) (string, error)
+	// Cases finds cases in the CRM, for cases the router has no record of: the conversation
+	// that created the case, or a new one tied to it. Without either, only conversation ids
+	// open conversations.
 	Cases Cases
 	// Auth checks every request's API key (*auth.APIKeys, which also takes the admin token).
 	Auth Authenticator
@@ -128,6 +133,11 @@ func (c *Channel) viewOf(ctx *fasthttp.RequestCtx, id string, missing *message.C
 		httpserver.WriteError(ctx, fasthttp.StatusBadGateway, "conversation_unreadable", err.Error())
 		return nil
 	}
+	return view(ctx, conv)
+}
+
+// view builds the view of a conversation; on failure it writes the error and returns nil.
+func view(ctx *fasthttp.RequestCtx, conv *message.Conversation) *View {
 	v, err := NewView(conv)
 	if err != nil {
 		httpserver.WriteError(ctx, fasthttp.StatusUnprocessableEntity, "run_unreadable", err.Error())
@@ -136,9 +146,21 @@ func (c *Channel) viewOf(ctx *fasthttp.RequestCtx, id string, missing *message.C
 	return v
 }
 
-// openCase shows the conversation that created the case, or an empty one tied to the case
-// for the agent to start a run in.
+// openCase shows the conversation of the case: the one the router recorded for it, else the
+// one that created it in the CRM, else an empty one tied to the case for the agent to start
+// a run in.
 func (c *Channel) openCase(ctx *fasthttp.RequestCtx, caseID string) {
+	conv, err := c.recorded(ctx, caseID)
+	switch {
+	case err == nil:
+		if v := view(ctx, conv); v != nil {
+			httpserver.WriteJSON(ctx, fasthttp.StatusOK, v)
+		}
+		return
+	case !errors.Is(err, router.ErrNoConversation):
+		httpserver.WriteError(ctx, fasthttp.StatusBadGateway, "conversation_unreadable", err.Error())
+		return
+	}
 	if c.cfg.Cases == nil {
 		httpserver.WriteError(ctx, fasthttp.StatusNotImplemented, "no_crm", "no CRM is configured: open the conversation by its id")
 		return
@@ -158,6 +180,18 @@ func (c *Channel) openCase(ctx *fasthttp.RequestCtx, caseID string) {
 	if v := c.viewOf(ctx, convID, empty); v != nil {
 		httpserver.WriteJSON(ctx, fasthttp.StatusOK, v)
 	}
+}
+
+// recorded returns the conversation the router recorded for a case, while it is kept.
+func (c *Channel) recorded(ctx context.Context, caseID string) (*message.Conversation, error) {
+	if c.cfg.CaseConversations == nil {
+		return nil, router.ErrNoConversation
+	}
+	id, err := c.cfg.CaseConversations(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	return c.cfg.Conversations(ctx, id)
 }
 
 // caseExternalPrefix is how the router names the cases it creates: "frontdesk:" and the

@@ -128,7 +128,8 @@ func newStack(t testing.TB) *stack {
 			t.Fatal(err)
 		}
 	}
-	ch, err := New(Config{Handle: s.router.Handle, Conversations: s.router.Conversation, Cases: crm, Intents: set.Intents, Auth: keys})
+	ch, err := New(Config{Handle: s.router.Handle, Conversations: s.router.Conversation, CaseConversations: s.router.ConversationOfCase,
+		Cases: crm, Intents: set.Intents, Auth: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,6 +283,34 @@ func TestAgentStartsARunOnACase(t *testing.T) {
 	}
 }
 
+// TestAgentOpensTheConversationOfAnotherChannelsCase: a channel that makes its own cases
+// (email: the case first, then a conversation named after it) is found by the case id, through
+// the router's record of the case's conversation.
+func TestAgentOpensTheConversationOfAnotherChannelsCase(t *testing.T) {
+	s := newStack(t)
+	ctx := context.Background()
+	st, err := local.Open(s.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := st.EnsureCase(ctx, pluginCase("support:<m-1@example.com>", "C-1001"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.router.Handle(ctx, message.Message{Channel: "email", ConversationID: "email-" + c.ID, CaseID: c.ID,
+		Contact: message.Contact{CustomerID: "C-1001"}, Intent: "change_address"}); err != nil {
+		t.Fatal(err)
+	}
+	var v View
+	if code := s.call(t, "GET", "/v1/agent/cases/"+c.ID, adminToken, "", &v); code != 200 {
+		t.Fatalf("open: %d %+v", code, v)
+	}
+	if v.ConversationID != "email-"+c.ID || !v.Waiting || v.Node != "confirm" || v.CaseID != c.ID {
+		t.Fatalf("view %+v", v)
+	}
+}
+
 func pluginCase(external, customer string) plugin.CaseRequest {
 	return plugin.CaseRequest{ExternalID: external, Subject: "Phone call", Channel: "phone", CustomerID: customer}
 }
@@ -369,5 +398,21 @@ func TestConcurrentAgentAndCustomer(t *testing.T) {
 	// Whichever "yes" came first moved the run on; the others were asked the form again.
 	if v.Node != "collect" || v.Inputs["confirm"] != "yes" || v.Turns != 1+int(handled.Load()) {
 		t.Fatalf("after concurrent answers: %+v", v)
+	}
+}
+
+func TestConversationOfCase(t *testing.T) {
+	for _, tc := range []struct {
+		c    plugin.Case
+		want string
+	}{
+		{plugin.Case{ID: "CASE-000001", ExternalID: "frontdesk:chat-1"}, "chat-1"},
+		{plugin.Case{ID: "CASE-000002", ExternalID: "support:<m@example.com>"}, "case-CASE-000002"},
+		{plugin.Case{ID: "CASE-000003", ExternalID: "frontdesk:"}, "case-CASE-000003"},
+		{plugin.Case{ID: "500Dn00000A1"}, "case-500Dn00000A1"},
+	} {
+		if got := ConversationOfCase(tc.c); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.c, got, tc.want)
+		}
 	}
 }

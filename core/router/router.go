@@ -182,6 +182,7 @@ func (r *Router) turn(ctx context.Context, msg message.Message) ([]message.Reply
 	if err := r.save(ctx, conv, version); err != nil {
 		return nil, err
 	}
+	t.rememberCase(ctx)
 	t.flushLog(ctx)
 	return replies, nil
 }
