@@ -108,3 +108,29 @@ func TestPortalTokens(t *testing.T) {
 		}
 	}
 }
+
+// A flow an app's back end started belongs to no portal user: a customer's token cannot read
+// or answer it, nor become its owner by answering.
+func TestPortalUserCannotTakeABackendFlow(t *testing.T) {
+	key := []byte("portal-secret-of-at-least-32-bytes!")
+	verifier := &auth.JWT{Issuer: "https://portal.example", Audience: "frontdesk", HMACKeys: [][]byte{key}}
+	h := newHarness(t, harnessOptions{token: "app-backend-token", jwt: verifier})
+	id, _ := h.start(`{"intent":"change_address","contact":{"customer_id":"C-1001"}}`)
+	mallory, err := auth.SignJWT(map[string]any{"sub": "mallory", "iss": "https://portal.example", "aud": "frontdesk",
+		"exp": time.Now().Add(time.Hour).Unix()}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flow := "/v1/inapp/flows/" + id
+	for i := 0; i < 2; i++ {
+		if r := h.do("POST", flow+"/input", `{"data":{"choice":"yes"}}`, mallory); r.status != 404 {
+			t.Fatalf("answer %d by another customer: %d %v", i, r.status, r.body)
+		}
+	}
+	if r := h.do("GET", flow, "", mallory); r.status != 404 {
+		t.Fatalf("read by another customer: %d %v", r.status, r.body)
+	}
+	if r := h.do("GET", flow, ""); r.status != 200 || r.screen()["id"] != "confirm" {
+		t.Fatalf("the back end's flow moved: %d %v", r.status, r.body)
+	}
+}

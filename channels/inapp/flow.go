@@ -101,10 +101,12 @@ func (c *Channel) input(ctx *fasthttp.RequestCtx, who caller, id string) {
 		}
 	}
 	// The screen is checked against the conversation the turn loads, so a follow-up turn
-	// costs one load (a round trip to Redis when sessions are shared), not two.
+	// costs one load (a round trip to Redis when sessions are shared), not two. The message
+	// names no contact: the router would merge it into the conversation before the check, and
+	// a portal user would become the owner of a flow that had none.
 	a := &answer{who: who, screenID: req.ScreenID}
 	replies, err := c.cfg.Handle(router.WithPrecondition(ctx, a.check), message.Message{ID: key, Channel: message.ChannelInapp,
-		ConversationID: id, Input: data, Contact: who.contact})
+		ConversationID: id, Input: data})
 	var ref *refusal
 	switch {
 	case errors.As(err, &ref):
