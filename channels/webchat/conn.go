@@ -32,8 +32,7 @@ type conn struct {
 	ws     *websocket.Conn
 	bearer string
 	wmu    sync.Mutex
-	// token names the chat once hello or resume succeeded; conv, caseID and contact are
-	// copied from its state.
+	// token names the chat once hello or resume succeeded, and chat is its state then.
 	token string
 	chat  chat
 	// sent is the Seq of the last message this connection has (sent, or seen before resume).
@@ -62,9 +61,18 @@ func (k *conn) run() {
 	go k.ping(stop, lim.Idle/2)
 	bucket := newBucket(lim.Rate, lim.Burst, time.Now())
 	for {
-		_ = k.ws.SetReadDeadline(time.Now().Add(lim.Idle))
+		wait := lim.Idle
+		if k.token == "" {
+			wait = min(wait, lim.Hello)
+		}
+		_ = k.ws.SetReadDeadline(time.Now().Add(wait))
 		kind, r, err := k.ws.NextReader()
 		if err != nil {
+			var timeout interface{ Timeout() bool }
+			if k.token == "" && errors.As(err, &timeout) && timeout.Timeout() {
+				k.fail(http.StatusRequestTimeout, "hello_timeout",
+					fmt.Sprintf("no hello or resume within %s; the connection is closed", wait), closeEntry+http.StatusRequestTimeout)
+			}
 			return
 		}
 		if !bucket.allow(time.Now()) {

@@ -72,6 +72,8 @@ type Limits struct {
 	Burst int
 	// Idle closes a connection that sent nothing, pings included, for this long; 2 minutes.
 	Idle time.Duration
+	// Hello closes a connection that opened no chat for this long; 10 seconds.
+	Hello time.Duration
 }
 
 func (l *Limits) defaults() {
@@ -86,6 +88,9 @@ func (l *Limits) defaults() {
 	}
 	if l.Idle == 0 {
 		l.Idle = 2 * time.Minute
+	}
+	if l.Hello == 0 {
+		l.Hello = 10 * time.Second
 	}
 }
 

@@ -177,7 +177,7 @@ func TestLinkEntry(t *testing.T) {
 // Every bad input gets an error frame with a status; malformed frames leave the connection
 // usable, and entry failures close it with 4000 + the status.
 func TestBadInput(t *testing.T) {
-	s := start(t, webchat.Limits{MaxFrameBytes: 1024, Rate: 5, Burst: 10})
+	s := start(t, webchat.Limits{MaxFrameBytes: 1024, Rate: 5, Burst: 10, Hello: 2 * time.Second})
 	c := s.portalChat(t)
 	for _, tc := range []struct {
 		name  string
@@ -258,6 +258,15 @@ func TestBadInput(t *testing.T) {
 				t.Fatalf("close code %d, want %d", code, tc.close)
 			}
 		})
+	}
+
+	// A connection that opens no chat is closed, saying why.
+	silent := webchattest.Dial(t, s.base, nil)
+	if e := silent.Error(); e.Code != "hello_timeout" || e.Status != http.StatusRequestTimeout || !e.Closing {
+		t.Fatalf("a silent connection: %+v, want hello_timeout", e)
+	}
+	if code := silent.Closed(); code != 4408 {
+		t.Fatalf("a silent connection closed with %d, want 4408", code)
 	}
 
 	// A browser's socket from a page of another origin is refused.
