@@ -156,7 +156,7 @@ func (p *Poller) connection(ctx context.Context, token uint64) (progressed bool,
 		return false, fmt.Errorf("select %s: %w", mb.Folder, err)
 	}
 	for {
-		n, err := p.fetchNew(ctx, c, sel.UIDValidity, token)
+		n, err := p.fetchNew(ctx, c, sel.UIDValidity, sel.UIDNext, token)
 		progressed = progressed || n > 0
 		if err != nil {
 			return progressed, err
@@ -201,8 +201,10 @@ func (p *Poller) wait(ctx context.Context, c *imapclient.Client, arrived chan st
 func (p *Poller) cursorKey() string { return "email/cursor/" + p.Mailbox.Name }
 
 // position reads the stored position; a different UIDVALIDITY starts from the beginning
-// (the mails are handled again, and their idempotency keys find the cases they made).
-func (p *Poller) position(ctx context.Context, validity uint32) (imap.UID, error) {
+// (the mails are handled again, and their idempotency keys find the cases they made). So does
+// a position at or past the mailbox's UIDNEXT: the server gave out UIDs again without
+// changing UIDVALIDITY (an in-memory server after a restart does), and mails would be missed.
+func (p *Poller) position(ctx context.Context, validity uint32, next imap.UID) (imap.UID, error) {
 	v, err := p.Cursors.Cursor(ctx, p.cursorKey())
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil
@@ -222,13 +224,18 @@ func (p *Poller) position(ctx context.Context, validity uint32) (imap.UID, error
 			"old", stored, "new", validity)
 		return 0, nil
 	}
+	if next != 0 && imap.UID(last) >= next {
+		p.logger().WarnContext(ctx, "mailbox UIDs reused under the same UIDVALIDITY: reading the mailbox again", "mailbox", p.Mailbox.Name,
+			"position", last, "uidnext", next)
+		return 0, nil
+	}
 	return imap.UID(last), nil
 }
 
 // fetchNew handles every mail above the stored position, a batch at a time, and returns how
 // many it handled.
-func (p *Poller) fetchNew(ctx context.Context, c *imapclient.Client, validity uint32, token uint64) (int, error) {
-	last, err := p.position(ctx, validity)
+func (p *Poller) fetchNew(ctx context.Context, c *imapclient.Client, validity uint32, next imap.UID, token uint64) (int, error) {
+	last, err := p.position(ctx, validity, next)
 	if err != nil {
 		return 0, err
 	}

@@ -195,7 +195,11 @@ func TestUIDValidityChange(t *testing.T) {
 		stop()
 		<-done
 	}
-	runUntil(func() bool { return len(r.cases()) == 4 && len(r.sentTo("u3@example.com")) == 1 })
+	// Until the position is past the 4 mails: each was fully handled.
+	runUntil(func() bool {
+		cur, err := r.store.Cursor(context.Background(), "email/cursor/support")
+		return err == nil && strings.HasSuffix(cur, ":4") && len(r.sentTo("u3@example.com")) == 1
+	})
 	// What a server's new UIDVALIDITY looks like to the poller.
 	if err := r.store.SetCursor(context.Background(), "email/cursor/support", "4242:4"); err != nil {
 		t.Fatal(err)
@@ -279,4 +283,32 @@ func TestUnprocessableMailIsPassedOver(t *testing.T) {
 	if err != nil || len(unseen) != 1 || unseen[0] != 2 {
 		t.Errorf("unread mails %v (%v), want the refused one, UID 2", unseen, err)
 	}
+}
+
+// TestUIDsReusedUnderSameValidity: a stored position past the mailbox's UIDNEXT (an in-memory
+// server restarted, UIDs given out again under the same UIDVALIDITY) makes the poller read the
+// mailbox again instead of skipping the new mails.
+func TestUIDsReusedUnderSameValidity(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	ctx := context.Background()
+	r.receive(mailText("v1@example.com", "card", "reuse-1@x", "I lost my card."))
+	p := r.poller(r.handle)
+	pctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); _ = p.Run(pctx) }()
+	var cur string
+	eventually(t, "the first mail", 10*time.Second, func() bool {
+		var err error
+		cur, err = r.store.Cursor(ctx, "email/cursor/support")
+		return err == nil
+	})
+	stop()
+	<-done
+	validity, _, _ := strings.Cut(cur, ":")
+	if err := r.store.SetCursor(ctx, "email/cursor/support", validity+":99"); err != nil {
+		t.Fatal(err)
+	}
+	r.receive(mailText("v2@example.com", "card", "reuse-2@x", "I lost my card."))
+	r.run(r.poller(r.handle))
+	eventually(t, "the second mail", 10*time.Second, func() bool { return len(r.cases()) == 2 })
 }
