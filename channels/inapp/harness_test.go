@@ -47,6 +47,8 @@ type harnessOptions struct {
 	policies string
 	token    string
 	jwt      *auth.JWT
+	// sessions, when set, is shared with other harnesses: instances of one deployment.
+	sessions session.Store
 }
 
 func repoRoot(t testing.TB) string {
@@ -70,8 +72,12 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		o.policies = filepath.Join(repoRoot(t), "examples", "policies")
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	sessions := session.NewMemory()
-	t.Cleanup(func() { sessions.Close() })
+	sessions := o.sessions
+	if sessions == nil {
+		mem := session.NewMemory()
+		t.Cleanup(func() { mem.Close() })
+		sessions = mem
+	}
 	backoffice := hydrate.SourceFunc(func(_ context.Context, call string, args map[string]any) (any, error) {
 		switch {
 		case call == "GetCustomer" && args["customer_id"] == "C-1001":

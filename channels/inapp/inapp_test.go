@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/frontdeskhq/frontdesk/core/session"
 	"github.com/frontdeskhq/frontdesk/core/store"
 )
 
@@ -221,4 +222,20 @@ func TestRetriedInputIsHandledOnce(t *testing.T) {
 	if status := send(strings.Repeat("k", maxIdempotencyKey+1)); status != 400 {
 		t.Fatalf("an oversized key: status %d", status)
 	}
+}
+
+// Any instance serves a flow's next request: two servers share only the session store, and
+// the requests of one flow alternate between them.
+func TestFlowMovesBetweenInstances(t *testing.T) {
+	shared := session.NewMemory()
+	t.Cleanup(func() { shared.Close() })
+	a := newHarness(t, harnessOptions{sessions: shared})
+	b := newHarness(t, harnessOptions{sessions: shared})
+	id, _ := a.start(`{"intent":"change_address","contact":{"customer_id":"C-1001"}}`)
+	want(t, b.input(id, `{"choice":"yes"}`), 200, "collect")
+	want(t, a.input(id, `{"street":"Torstrasse 1","city":"Berlin","postcode":"10119"}`), 200, "verify")
+	want(t, b.do("POST", "/v1/inapp/flows/"+id+"/back", ""), 200, "collect")
+	want(t, a.do("GET", "/v1/inapp/flows/"+id, ""), 200, "collect")
+	want(t, b.input(id, `{"street":"Torstrasse 1","city":"Berlin","postcode":"10119"}`), 200, "verify")
+	want(t, a.input(id, `{"code":"`+b.lastCode()+`"}`), 200, ScreenRating)
 }
