@@ -102,9 +102,11 @@ func TestResumeWithoutLossOrRepeats(t *testing.T) {
 	c.Until(func(f webchat.ServerFrame) bool { return f.Type == webchat.TypeAck })
 	seen := c.LastSeq
 
-	// Send the answer and drop the connection before reading anything.
+	// Send the answer; the frames that answer it arrive, but the client loses them (a copy
+	// of it reads them, and c still has only seen).
 	c.Send(webchat.ClientFrame{Type: webchat.TypeChoice, ID: "c1", Value: "lost"})
-	time.Sleep(300 * time.Millisecond)
+	lost := *c
+	lost.Until(func(f webchat.ServerFrame) bool { return f.Type == webchat.TypeAck && f.ID == "c1" })
 	r := c.Resume()
 	if r.LastSeq != seen {
 		t.Fatalf("resumed at %d, want %d", r.LastSeq, seen)
