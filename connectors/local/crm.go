@@ -30,7 +30,8 @@ func scanCase(r rowScanner) (plugin.Case, error) {
 }
 
 // EnsureCase implements plugin.CRM: the external id is unique, so a second call with the same
-// one returns the first call's case unchanged.
+// one returns the first call's case unchanged. A case without a customer id is linked to the
+// customer whose email address it was written from, as CRMs link an email-to-case contact.
 func (s *Store) EnsureCase(ctx context.Context, req plugin.CaseRequest) (plugin.Case, error) {
 	if req.ExternalID == "" {
 		return plugin.Case{}, fmt.Errorf("%w: EnsureCase needs an external id", plugin.ErrInvalidArgument)
@@ -38,9 +39,11 @@ func (s *Store) EnsureCase(ctx context.Context, req plugin.CaseRequest) (plugin.
 	now := s.nowMillis()
 	_, err := s.db.ExecContext(ctx, `INSERT INTO cases
 		(external_id, subject, description, channel, contact_email, contact_phone, customer_id, created, updated)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_id) DO NOTHING`,
+		VALUES (?, ?, ?, ?, ?, ?, COALESCE(NULLIF(?, ''),
+			(SELECT id FROM customers WHERE ? <> '' AND lower(email) = lower(?) ORDER BY id LIMIT 1), ''), ?, ?)
+		ON CONFLICT (external_id) DO NOTHING`,
 		req.ExternalID, req.Subject, req.Description, req.Channel, req.ContactEmail,
-		req.ContactPhone, req.CustomerID, now, now)
+		req.ContactPhone, req.CustomerID, req.ContactEmail, req.ContactEmail, now, now)
 	if err != nil {
 		return plugin.Case{}, fmt.Errorf("local: ensure case %q: %w", req.ExternalID, err)
 	}

@@ -154,3 +154,24 @@ func TestBadInput(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestCaseFromEmailFindsItsCustomer links a case written from a customer's address to the
+// customer, so a policy continued from an emailed link knows whom it serves.
+func TestCaseFromEmailFindsItsCustomer(t *testing.T) {
+	s := open(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		req  plugin.CaseRequest
+		want string
+	}{
+		{plugin.CaseRequest{ExternalID: "m1", ContactEmail: "Ada@Example.com"}, "C-1001"},
+		{plugin.CaseRequest{ExternalID: "m2", ContactEmail: "stranger@example.com"}, ""},
+		{plugin.CaseRequest{ExternalID: "m3", ContactEmail: "ada@example.com", CustomerID: "C-1002"}, "C-1002"},
+		{plugin.CaseRequest{ExternalID: "m4"}, ""},
+	} {
+		c, err := s.EnsureCase(ctx, tc.req)
+		if err != nil || c.CustomerID != tc.want {
+			t.Errorf("EnsureCase(%+v): customer %q, %v; want %q", tc.req, c.CustomerID, err, tc.want)
+		}
+	}
+}
