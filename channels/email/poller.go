@@ -155,8 +155,10 @@ func (p *Poller) connection(ctx context.Context, token uint64) (progressed bool,
 	if err != nil {
 		return false, fmt.Errorf("select %s: %w", mb.Folder, err)
 	}
+	next := sel.UIDNext // fresh at SELECT only
 	for {
-		n, err := p.fetchNew(ctx, c, sel.UIDValidity, sel.UIDNext, token)
+		n, err := p.fetchNew(ctx, c, sel.UIDValidity, next, token)
+		next = 0
 		progressed = progressed || n > 0
 		if err != nil {
 			return progressed, err
@@ -200,11 +202,12 @@ func (p *Poller) wait(ctx context.Context, c *imapclient.Client, arrived chan st
 
 func (p *Poller) cursorKey() string { return "email/cursor/" + p.Mailbox.Name }
 
-// position reads the stored position; a different UIDVALIDITY starts from the beginning
-// (the mails are handled again, and their idempotency keys find the cases they made). So does
-// a position at or past the mailbox's UIDNEXT: the server gave out UIDs again without
-// changing UIDVALIDITY (an in-memory server after a restart does), and mails would be missed.
-func (p *Poller) position(ctx context.Context, validity uint32, next imap.UID) (imap.UID, error) {
+// position reads the stored position. A different UIDVALIDITY starts from the beginning (the
+// mails are handled again, and their idempotency keys find what they did), and so does a
+// position at or past the mailbox's UIDNEXT at SELECT (next; 0 when not fresh): the server
+// gave out UIDs again without changing UIDVALIDITY, as an in-memory server does after a
+// restart. A reset is stored at once, so it happens once, not on every round.
+func (p *Poller) position(ctx context.Context, validity uint32, next imap.UID, token uint64) (imap.UID, error) {
 	v, err := p.Cursors.Cursor(ctx, p.cursorKey())
 	if errors.Is(err, store.ErrNotFound) {
 		return 0, nil
@@ -215,27 +218,35 @@ func (p *Poller) position(ctx context.Context, validity uint32, next imap.UID) (
 	vs, us, _ := strings.Cut(v, ":")
 	stored, err1 := strconv.ParseUint(vs, 10, 32)
 	last, err2 := strconv.ParseUint(us, 10, 32)
-	if err1 != nil || err2 != nil {
-		p.logger().WarnContext(ctx, "unreadable mailbox cursor: starting over", "mailbox", p.Mailbox.Name, "cursor", v)
-		return 0, nil
+	var reset string
+	switch {
+	case err1 != nil || err2 != nil:
+		reset = "unreadable mailbox cursor"
+	case uint32(stored) != validity:
+		reset = "UIDVALIDITY changed"
+	case next != 0 && imap.UID(last) >= next:
+		reset = "UIDs given out again under the same UIDVALIDITY"
+	default:
+		return imap.UID(last), nil
 	}
-	if uint32(stored) != validity {
-		p.logger().WarnContext(ctx, "UIDVALIDITY changed: reading the mailbox again", "mailbox", p.Mailbox.Name,
-			"old", stored, "new", validity)
-		return 0, nil
+	p.logger().WarnContext(ctx, reset+": reading the mailbox again", "mailbox", p.Mailbox.Name,
+		"cursor", v, "uidvalidity", validity, "uidnext", next)
+	return 0, p.storePosition(ctx, validity, 0, token)
+}
+
+// storePosition stores the position, fenced by the lease's token when there is a lease.
+func (p *Poller) storePosition(ctx context.Context, validity uint32, uid imap.UID, token uint64) error {
+	value := fmt.Sprintf("%d:%d", validity, uid)
+	if p.Leases == nil {
+		return p.Cursors.SetCursor(ctx, p.cursorKey(), value)
 	}
-	if next != 0 && imap.UID(last) >= next {
-		p.logger().WarnContext(ctx, "mailbox UIDs reused under the same UIDVALIDITY: reading the mailbox again", "mailbox", p.Mailbox.Name,
-			"position", last, "uidnext", next)
-		return 0, nil
-	}
-	return imap.UID(last), nil
+	return p.Cursors.SetCursorFenced(ctx, p.cursorKey(), value, token)
 }
 
 // fetchNew handles every mail above the stored position, a batch at a time, and returns how
 // many it handled.
 func (p *Poller) fetchNew(ctx context.Context, c *imapclient.Client, validity uint32, next imap.UID, token uint64) (int, error) {
-	last, err := p.position(ctx, validity, next)
+	last, err := p.position(ctx, validity, next, token)
 	if err != nil {
 		return 0, err
 	}
@@ -381,9 +392,5 @@ func (p *Poller) finish(ctx context.Context, c *imapclient.Client, validity uint
 			}
 		}
 	}
-	value := fmt.Sprintf("%d:%d", validity, done[len(done)-1])
-	if p.Leases == nil {
-		return p.Cursors.SetCursor(ctx, p.cursorKey(), value)
-	}
-	return p.Cursors.SetCursorFenced(ctx, p.cursorKey(), value, token)
+	return p.storePosition(ctx, validity, done[len(done)-1], token)
 }

@@ -311,4 +311,9 @@ func TestUIDsReusedUnderSameValidity(t *testing.T) {
 	r.receive(mailText("v2@example.com", "card", "reuse-2@x", "I lost my card."))
 	r.run(r.poller(r.handle))
 	eventually(t, "the second mail", 10*time.Second, func() bool { return len(r.cases()) == 2 })
+	// The reset was stored: the position is the new mail's, not 99 and not 0.
+	eventually(t, "the position after it", 10*time.Second, func() bool {
+		cur, err := r.store.Cursor(ctx, "email/cursor/support")
+		return err == nil && cur == validity+":2"
+	})
 }
