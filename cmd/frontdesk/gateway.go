@@ -72,11 +72,12 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 // buildGateway starts plugins, compiles executors and policies, loads the model and mounts
 // the channels. On error, what was started is stopped again.
 func buildGateway(ctx context.Context, cfg *config.Config, log *slog.Logger) (g *gateway, err error) {
-	g = &gateway{cfg: cfg, log: log, instance: newInstanceID()}
+	built := &gateway{cfg: cfg, log: log, instance: newInstanceID()}
+	g = built
 	defer func() {
+		// The named result is nil by now ("return nil, err"); close what was built.
 		if err != nil {
-			g.Close()
-			g = nil
+			built.Close()
 		}
 	}()
 	if err := g.openState(ctx); err != nil {

@@ -292,3 +292,21 @@ func TestPolicyCommands(t *testing.T) {
 		t.Fatalf("policy graph: %v\n%s", err, out)
 	}
 }
+
+// TestStartErrorIsReturnedNotPanicked: a gateway that fails half-way through its start stops
+// what it started and returns the error.
+func TestStartErrorIsReturnedNotPanicked(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := config.Parse(filepath.Join(dir, "frontdesk.yaml"), []byte(`
+store: { path: `+filepath.Join(dir, "frontdesk.db")+` }
+policies: { dir: `+filepath.Join(repoRoot(t), "examples", "policies")+` }
+intents: { model: `+filepath.Join(dir, "no-model")+` }
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := buildGateway(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil || g != nil || !strings.Contains(err.Error(), "no-model") {
+		t.Fatalf("gateway %v, error %v; want no gateway and an error naming the model", g, err)
+	}
+}
