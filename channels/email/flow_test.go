@@ -137,3 +137,14 @@ func caseIDOf(cs []plugin.Case, _ string) string {
 	}
 	return ""
 }
+
+// TestReplyGoesToReplyTo: the link reply goes where the author asked answers to go.
+func TestReplyGoesToReplyTo(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	r.run(r.poller(r.handle))
+	r.receive(mailText("Eve <eve@work.example.com>", "moving", "rt-1@x", "We moved, change my address please.", "Reply-To: Eve <eve@home.example.com>"))
+	eventually(t, "the reply", 10*time.Second, func() bool { return len(r.sentTo("eve@home.example.com")) == 1 })
+	if n := len(r.sentTo("eve@work.example.com")); n != 0 {
+		t.Errorf("%d replies to From, want them at Reply-To", n)
+	}
+}

@@ -273,8 +273,13 @@ func (in *Intake) link(ctx context.Context, mb MailboxConfig, m *mime.Mail, msg 
 	if err != nil {
 		return err
 	}
+	// RFC 3834: a response meant for the author goes to Reply-To when there is one.
+	to := m.From
+	if m.ReplyTo.Email != "" {
+		to = m.ReplyTo
+	}
 	r := Reply{
-		Key: res.Key + "/reply", From: mb.Address, To: m.From.Email, ToName: m.From.Name,
+		Key: res.Key + "/reply", From: mb.Address, To: to.Email, ToName: to.Name,
 		Subject: withCaseToken(subject, res.CaseID), Text: text, HTML: html, Date: time.Now().UTC(),
 		MessageID: replyMessageID(res.CaseID, res.Key, domainOf(mb.Address)),
 	}

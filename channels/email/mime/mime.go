@@ -60,9 +60,11 @@ type Mail struct {
 	// ReportedIDs are the Message-IDs of the mails a delivery report (bounce) is about.
 	ReportedIDs []string
 	From        Address
-	To          []Address
-	Subject     string
-	Date        time.Time
+	// ReplyTo is where the author wants answers, when it differs from From.
+	ReplyTo Address
+	To      []Address
+	Subject string
+	Date    time.Time
 	// ReturnPath is the Return-Path header as written; NullReturnPath is set for "<>".
 	ReturnPath     string
 	NullReturnPath bool
@@ -162,6 +164,9 @@ func (m *Mail) readHeader(h mail.Header) {
 	} else if raw := h.Get("From"); raw != "" {
 		m.From = Address{Email: strings.ToLower(strings.Trim(lastField(raw), "<>\" "))}
 		m.problem("from address unreadable")
+	}
+	if rt, err := h.AddressList("Reply-To"); err == nil && len(rt) > 0 {
+		m.ReplyTo = Address{Name: rt[0].Name, Email: strings.ToLower(rt[0].Address)}
 	}
 	if to, err := h.AddressList("To"); err == nil {
 		for _, a := range to {
