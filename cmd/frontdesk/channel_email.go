@@ -119,7 +119,7 @@ func (g *gateway) startDevmail(ec *config.Email) error {
 	imapHost, imapPort := splitHostPort(srv.IMAPAddr())
 	smtpHost, smtpPort := splitHostPort(srv.SMTPAddr())
 	ec.Mailboxes = append(ec.Mailboxes, email.MailboxConfig{
-		Name: "devmail", Address: d.Address, Host: imapHost, Port: imapPort, Security: "none",
+		Name: d.Address, Address: d.Address, Host: imapHost, Port: imapPort, Security: "none",
 		User: d.Address, Password: devmail.DefaultPassword, Processed: "Processed",
 	})
 	if ec.SMTP.Host == "" {

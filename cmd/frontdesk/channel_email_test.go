@@ -44,15 +44,19 @@ func TestServeEmailOnSharedState(t *testing.T) {
 
 func testServeEmail(t *testing.T, state string) {
 	imapAddr, smtpAddr := freeAddr(t), freeAddr(t)
-	state += fmt.Sprintf("email: { devmail: { enabled: true, imap: %q, smtp: %q }, link_intents: [change_address] }\n", imapAddr, smtpAddr)
+	// A mailbox of its own per run: the shared store keeps positions, fencing tokens and
+	// handled mails across runs.
+	support := fmt.Sprintf("support-%d@frontdesk.localhost", time.Now().UnixNano())
+	state += fmt.Sprintf("email: { devmail: { enabled: true, imap: %q, smtp: %q, address: %q }, link_intents: [change_address] }\n",
+		imapAddr, smtpAddr, support)
 	base, db := startGateway(t, state)
 
 	c, err := smtp.Dial(smtpAddr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mail := "From: Bob <bob@example.com>\r\nTo: support@frontdesk.localhost\r\nSubject: New home\r\nMessage-ID: <serve-1@example.com>\r\n\r\nWe moved, please change my address.\r\n"
-	if err := c.SendMail("bob@example.com", []string{"support@frontdesk.localhost"}, strings.NewReader(mail)); err != nil {
+	mail := "From: Bob <bob@example.com>\r\nTo: " + support + "\r\nSubject: New home\r\nMessage-ID: <serve-1@example.com>\r\n\r\nWe moved, please change my address.\r\n"
+	if err := c.SendMail("bob@example.com", []string{support}, strings.NewReader(mail)); err != nil {
 		t.Fatal(err)
 	}
 	c.Close()
@@ -72,7 +76,7 @@ func testServeEmail(t *testing.T, state string) {
 	}
 	defer st.Close()
 	cases, err := st.Cases(context.Background(), 10)
-	if err != nil || len(cases) != 1 || cases[0].Intent != "change_address" || !strings.HasPrefix(cases[0].ExternalID, "email:devmail:") {
+	if err != nil || len(cases) != 1 || cases[0].Intent != "change_address" || !strings.HasPrefix(cases[0].ExternalID, "email:"+support+":") {
 		t.Fatalf("cases %+v, %v", cases, err)
 	}
 	m, err := mime.Parse([]byte(reply), mime.Limits{})
