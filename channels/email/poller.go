@@ -35,7 +35,8 @@ type Poller struct {
 	// Leases, when set, makes the poller take the lease "email/<mailbox>" first, so that one
 	// instance polls a mailbox at a time; cursor writes carry its fencing token.
 	Leases session.Store
-	// Holder names this instance in the lease.
+	// Holder names this instance in the lease; LeaseTTL is how long a dead holder keeps it
+	// (30s).
 	Holder   string
 	LeaseTTL time.Duration
 	Log      *slog.Logger
@@ -64,26 +65,41 @@ func (p *Poller) Run(ctx context.Context) error {
 	}
 	wait = min(wait, maxWait)
 	for ctx.Err() == nil {
+		started := time.Now()
 		progressed, err := p.leased(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
-		if progressed {
+		// A connection that did some good, or lasted, was not part of a run of failures.
+		if progressed || time.Since(started) > time.Minute {
 			wait = min(time.Second, maxWait)
 		}
+		pause := wait
 		if errors.Is(err, session.ErrLeaseHeld) {
+			// A standby instance: try again within the lease's lifetime, so it takes over
+			// soon after the holder dies.
+			pause = min(p.leaseTTL()/2, maxWait)
 			log.DebugContext(ctx, "mailbox polled by another instance", "mailbox", p.Mailbox.Name)
-		} else if err != nil {
-			log.WarnContext(ctx, "mailbox connection ended", "mailbox", p.Mailbox.Name, "err", err, "retry_in", wait)
+		} else {
+			wait = min(wait*2, maxWait)
+			if err != nil {
+				log.WarnContext(ctx, "mailbox connection ended", "mailbox", p.Mailbox.Name, "err", err, "retry_in", pause)
+			}
 		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(wait):
+		case <-time.After(pause):
 		}
-		wait = min(wait*2, maxWait)
 	}
 	return nil
+}
+
+func (p *Poller) leaseTTL() time.Duration {
+	if p.LeaseTTL <= 0 {
+		return 30 * time.Second
+	}
+	return p.LeaseTTL
 }
 
 func (p *Poller) logger() *slog.Logger {
@@ -99,11 +115,7 @@ func (p *Poller) leased(ctx context.Context) (progressed bool, err error) {
 	if p.Leases == nil {
 		return p.connection(ctx, 0)
 	}
-	ttl := p.LeaseTTL
-	if ttl <= 0 {
-		ttl = 30 * time.Second
-	}
-	lease, err := session.AcquireLease(ctx, p.Leases, "email/"+p.Mailbox.Name, p.Holder, ttl)
+	lease, err := session.AcquireLease(ctx, p.Leases, "email/"+p.Mailbox.Name, p.Holder, p.leaseTTL())
 	if err != nil {
 		return false, err
 	}

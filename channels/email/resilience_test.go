@@ -15,6 +15,7 @@ import (
 
 	"github.com/frontdeskhq/frontdesk/channels/email"
 	"github.com/frontdeskhq/frontdesk/channels/email/devmail"
+	"github.com/frontdeskhq/frontdesk/core/session"
 	"github.com/frontdeskhq/frontdesk/sdk/plugin"
 )
 
@@ -316,4 +317,20 @@ func TestUIDsReusedUnderSameValidity(t *testing.T) {
 		cur, err := r.store.Cursor(ctx, "email/cursor/support")
 		return err == nil && cur == validity+":2"
 	})
+}
+
+// TestStandbyTakesOverADeadHoldersLease: the lease of an instance that died (never released)
+// passes to a standby poller soon after it expires.
+func TestStandbyTakesOverADeadHoldersLease(t *testing.T) {
+	r := newRig(t, rigOptions{})
+	if _, err := session.AcquireLease(context.Background(), r.sessions, "email/support", "dead-instance", time.Second); err != nil {
+		t.Fatal(err)
+	}
+	r.receive(mailText("s@example.com", "card", "standby-1@x", "I lost my card."))
+	start := time.Now()
+	r.run(r.poller(r.handle))
+	eventually(t, "the standby's first case", 10*time.Second, func() bool { return len(r.cases()) == 1 })
+	if d := time.Since(start); d < time.Second || d > 4*time.Second {
+		t.Errorf("taken over after %v, want soon after the 1s lease expired", d)
+	}
 }
