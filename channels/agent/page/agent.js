@@ -213,6 +213,8 @@ $('open').addEventListener('submit', (ev) => {
   open(ev.target.elements.by.value, $('open-id').value.trim());
 });
 $('answer').addEventListener('submit', answer);
+// The customer may answer meanwhile: reloading shows where the run stands now.
+$('reload').addEventListener('click', () => view && open('conversations', view.conversation_id));
 $('conv-title').tabIndex = -1;
 
 if (signedIn()) {

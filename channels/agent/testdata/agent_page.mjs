@@ -26,6 +26,8 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await checkLabels(page, 'the opened conversation');
   await page.screenshot({ path: artifacts + '/agent-opened.png', fullPage: true });
 
+  await page.getByRole('button', { name: 'Reload' }).click();
+  await expect(page.locator('#facts dd', { hasText: 'confirm' }), 'the node after a reload');
   await page.getByRole('button', { name: 'Yes, change my address' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Sent as Alan Turing' }), 'the confirmation');
   await page.getByLabel(/Street and number/).fill('1 Main St');
