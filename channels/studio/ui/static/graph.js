@@ -136,7 +136,7 @@ function bezier([x0, y0], [x1, y1], t) {
 }
 
 // heat maps a share 0..1 to a colour from pale to deep red.
-export function heat(share) {
+function heat(share) {
   const stops = [[241, 245, 249], [253, 230, 138], [249, 115, 22], [185, 28, 28]];
   const t = Math.max(0, Math.min(1, share)) * (stops.length - 1);
   const i = Math.min(Math.floor(t), stops.length - 2);
