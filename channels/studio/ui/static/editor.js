@@ -183,9 +183,9 @@ function emptyNode(kind) {
 function nodeForm(p, id, n, ids, changed, remove, select) {
   const kind = KINDS.find((k) => n[k] !== undefined && n[k] !== '') || 'end';
   const targets = () => ids().filter((x) => x !== id);
-  const text = (label, obj, key, hint) => {
+  const text = (label, obj, key, hint, after = changed) => {
     const input = h('input', { value: obj[key] ?? '', autocomplete: 'off' });
-    input.addEventListener('input', () => { if (input.value) obj[key] = input.value; else delete obj[key]; changed(); });
+    input.addEventListener('input', () => { if (input.value) obj[key] = input.value; else delete obj[key]; after(); });
     return field(label, input, hint);
   };
   const target = (label, obj, key) => {
@@ -193,10 +193,23 @@ function nodeForm(p, id, n, ids, changed, remove, select) {
     sel.addEventListener('change', () => { if (sel.value) obj[key] = sel.value; else delete obj[key]; changed(); });
     return field(label, sel);
   };
-  const map = (title, obj, key, keyLabel, valueLabel) => {
+  const map = (title, obj, key, keyLabel, valueLabel, after = changed) => {
     const [items, toMap] = mapRows(obj[key]);
     return rows(title, 'kv', items, [{ key: 'key', label: keyLabel }, { key: 'value', label: valueLabel }],
-      { onChange: () => { obj[key] = toMap(); if (!obj[key]) delete obj[key]; changed(); } });
+      { onChange: () => { obj[key] = toMap(); if (!obj[key]) delete obj[key]; after(); } });
+  };
+  // voiceFields edits the spoken form of a question: what is said and which phone keys mean
+  // which choice; an empty voice section is left out of the policy.
+  const voiceFields = (ask) => {
+    const voice = ask.voice || {};
+    const after = () => {
+      if (Object.keys(voice).length) ask.voice = voice;
+      else delete ask.voice;
+      changed();
+    };
+    return h('div', { role: 'group', 'aria-label': 'Voice' },
+      text('Voice: say', voice, 'say', 'read out on calls instead of the text and choices', after),
+      map('Voice keys', voice, 'dtmf', 'Key', 'Choice value', after));
   };
   const parts = [h('h3', {}, `Node `, h('code', { text: id }), ` (${kind})`), text('Description', n, 'description')];
   switch (kind) {
@@ -224,7 +237,8 @@ function nodeForm(p, id, n, ids, changed, remove, select) {
         rows('Form fields', 'field', n.ask.form, [{ key: 'name', label: 'Name' }, { key: 'label', label: 'Label' }, { key: 'type', label: 'Type' },
           { key: 'required', label: 'Required', type: 'checkbox' }, { key: 'max', label: 'Max', type: 'number' }, { key: 'pattern', label: 'Pattern' }],
         { onChange: () => changed(), blank: { name: '' } }),
-        target('After a form or free text, go to', n.ask, 'goto'));
+        target('After a form or free text, go to', n.ask, 'goto'),
+        voiceFields(n.ask));
       break;
     case 'do':
       parts.push(text('Action', n, 'do', 'such as crm.AssignCase, handoff, otp.verify'), map('Arguments', n, 'args', 'Name', 'Expression'),

@@ -57,6 +57,14 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await page.keyboard.press('Enter');
   await page.locator('#node-form').getByLabel('Say').fill('Thanks. A colleague approves the new address within a day.');
   await visible(page.getByText('✓ The policy compiles.'), 'the validation of the new text');
+  // The spoken form of a question: its say text and phone keys.
+  await page.getByRole('navigation', { name: 'Nodes of the policy' }).getByRole('button', { name: 'confirm', exact: true }).click();
+  const say = page.getByLabel('Voice: say');
+  if (!(await say.inputValue()).includes('press 1')) throw new Error('the voice say text is not shown: ' + await say.inputValue());
+  if (await page.getByLabel('Choice value 2').inputValue() !== 'no') throw new Error('the phone keys are not shown');
+  await say.fill('To change your address press 1. For anything else press 2.');
+  await visible(page.getByText('✓ The policy compiles.'), 'the validation of the voice text');
+
   // Renaming a node carries every reference along: the policy still compiles.
   await page.getByRole('navigation', { name: 'Nodes of the policy' }).getByRole('button', { name: 'approval', exact: true }).click();
   await page.getByLabel('New name (every reference follows)').fill('assign_approver');
@@ -66,6 +74,13 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await page.getByRole('button', { name: 'Save draft' }).click();
   await notice(page, 'Version 1 saved.');
   await shot('03-editor');
+  // What was saved is the form's edits, as YAML.
+  await page.getByRole('tab', { name: 'Graph' }).click();
+  await page.getByText('The policy as YAML').click();
+  const yaml = await page.locator('details pre').textContent();
+  for (const want of ['For anything else press 2.', 'assign_approver', 'approves the new address within a day']) {
+    if (!yaml.includes(want)) throw new Error(`the saved policy lacks "${want}":\n${yaml}`);
+  }
 
   // Simulate, and keep the simulation as a test case.
   await saveHappyPath(page);
