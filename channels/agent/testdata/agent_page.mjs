@@ -1,6 +1,6 @@
 // A CSR signs in, opens the customer's case, reads the node, the customer record the policy
 // fetched and the options, and answers the first two questions for the customer.
-import { checkLabels } from '../../studio/ui/testdata/steps.mjs';
+import { checkPage } from '../../studio/ui/testdata/steps.mjs';
 
 export default async function ({ page, baseURL, artifacts, env }) {
   const expect = async (locator, what) => {
@@ -23,7 +23,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await expect(page.locator('#facts dd', { hasText: 'confirm' }), 'the current node');
   await expect(page.locator('#data caption', { hasText: 'customer' }), 'the customer record');
   await expect(page.locator('#data td', { hasText: env.PHONE }), "the customer's phone");
-  await checkLabels(page, 'the opened conversation');
+  await checkPage(page, 'the opened conversation');
   await page.screenshot({ path: artifacts + '/agent-opened.png', fullPage: true });
 
   await page.getByRole('button', { name: 'Reload' }).click();
@@ -41,6 +41,6 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page.locator('#facts dd', { hasText: 'verify' }), 'the one-time code node');
   await expect(page.getByLabel(/code/i), 'the code field');
-  await checkLabels(page, 'the code question');
+  await checkPage(page, 'the code question');
   await page.screenshot({ path: artifacts + '/agent-verify.png', fullPage: true });
 }

@@ -27,13 +27,20 @@ export async function saveHappyPath(page) {
   await notice(page, 'Test case "happy path" saved.');
 }
 
-// checkLabels fails when a visible control of the page has no accessible name: a label, an
-// aria-label or aria-labelledby (buttons: their text).
-export async function checkLabels(page, where) {
-  const unnamed = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea, button')]
-    .filter((el) => el.offsetParent !== null && el.type !== 'hidden')
-    .filter((el) => !((el.labels && el.labels.length) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') ||
-      (el.tagName === 'BUTTON' && el.textContent.trim())))
-    .map((el) => el.outerHTML.slice(0, 120)));
-  if (unnamed.length) throw new Error(`${where}: controls without a label:\n${unnamed.join('\n')}`);
+// checkPage fails when a visible control of the page has no accessible name (a label, an
+// aria-label or aria-labelledby; buttons: their text), or when the page is wider than the
+// window (something would need sideways scrolling).
+export async function checkPage(page, where) {
+  const problems = await page.evaluate(() => {
+    const out = [...document.querySelectorAll('input, select, textarea, button')]
+      .filter((el) => el.offsetParent !== null && el.type !== 'hidden')
+      .filter((el) => !((el.labels && el.labels.length) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') ||
+        (el.tagName === 'BUTTON' && el.textContent.trim())))
+      .map((el) => 'no label: ' + el.outerHTML.slice(0, 120));
+    if (document.documentElement.scrollWidth > window.innerWidth) {
+      out.push(`the page is ${document.documentElement.scrollWidth}px wide in a ${window.innerWidth}px window`);
+    }
+    return out;
+  });
+  if (problems.length) throw new Error(`${where}:\n${problems.join('\n')}`);
 }

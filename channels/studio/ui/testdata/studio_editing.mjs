@@ -2,7 +2,7 @@
 // with its first draft, reads the graph, edits a node in the form editor (a typo is caught
 // live), saves, simulates, saves the simulation as a test case, moves the draft to shadow, sees
 // the gate refuse promotion, and reads the audit log.
-import { checkLabels, notice, saveHappyPath, visible } from './steps.mjs';
+import { checkPage, notice, saveHappyPath, visible } from './steps.mjs';
 
 export default async function ({ page, baseURL, artifacts, env }) {
   const shot = (name) => page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
@@ -20,7 +20,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await page.getByLabel('Role').selectOption('publisher');
   await page.getByRole('button', { name: 'Create key' }).click();
   const secret = await page.getByLabel('Secret').inputValue();
-  await checkLabels(page, 'keys');
+  await checkPage(page, 'keys');
   await shot('00-keys');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByLabel('API key').fill(secret);
@@ -29,7 +29,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
   if (await page.getByRole('link', { name: 'API keys' }).isVisible()) throw new Error('a publisher is offered the API keys page');
   await page.getByRole('link', { name: 'Policies' }).click();
   await visible(page.getByRole('heading', { name: 'Policies' }), 'the policies page');
-  await checkLabels(page, 'policies');
+  await checkPage(page, 'policies');
 
   // Create the policy with its first draft.
   await page.getByLabel(/^Name/).fill('change-address');
@@ -48,7 +48,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await page.getByRole('navigation', { name: 'Nodes of the policy' }).getByRole('button', { name: 'check', exact: true }).click();
   await page.getByLabel('When 1').fill('customer == nil &&');
   await visible(page.locator('#problems .problems li'), 'the problem of a broken condition');
-  await checkLabels(page, 'editor');
+  await checkPage(page, 'editor');
   await shot('02-editor-problem');
   await page.getByLabel('When 1').fill('customer == nil');
   await visible(page.getByText('✓ The policy compiles.'), 'the validation after the fix');
@@ -84,7 +84,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
 
   // Simulate, and keep the simulation as a test case.
   await saveHappyPath(page);
-  await checkLabels(page, 'simulate and test');
+  await checkPage(page, 'simulate and test');
   await shot('04-simulation');
 
   // Shadow, and the gate's verdict.
@@ -94,7 +94,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await visible(page.getByText('✗ The gate refuses promotion:'), 'the verdict');
   await page.getByRole('button', { name: 'Promote to final' }).click();
   await visible(page.getByRole('alert').filter({ hasText: /nodes/ }), 'the refusal of the promotion');
-  await checkLabels(page, 'lifecycle');
+  await checkPage(page, 'lifecycle');
   await shot('05-gate');
 
   await page.getByRole('link', { name: 'Audit log' }).click();
@@ -102,6 +102,6 @@ export default async function ({ page, baseURL, artifacts, env }) {
   for (const action of ['policy.create', 'version.create', 'version.update', 'test.put', 'version.state']) {
     await visible(page.locator('tbody tr', { hasText: action }).filter({ hasText: 'anna@example.com' }), `audit entry ${action}`);
   }
-  await checkLabels(page, 'audit');
+  await checkPage(page, 'audit');
   await shot('06-audit');
 }

@@ -6,7 +6,7 @@
 // executor in the playground, and reads the audit trail of what they did.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { checkLabels, notice, saveHappyPath, visible } from './steps.mjs';
+import { checkPage, notice, saveHappyPath, visible } from './steps.mjs';
 
 export default async function ({ page, baseURL, artifacts, env }) {
   const shot = (name) => page.screenshot({ path: `${artifacts}/${name}.png`, fullPage: true });
@@ -25,7 +25,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await page.keyboard.press('Enter');
   await visible(page.getByRole('heading', { name: 'Policies' }), 'the policies page');
   await page.getByRole('link', { name: 'change-address' }).click();
-  await checkLabels(page, 'policy');
+  await checkPage(page, 'policy');
   await shot('01-policy');
 
   // A new draft from the live version.
@@ -79,7 +79,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
   }
   await visible(page.getByRole('heading', { name: 'Shadow runs' }), 'the shadow runs');
   await visible(page.locator('svg [aria-label^="check, decide, start, "]'), 'node hits on the graph');
-  await checkLabels(page, 'analytics');
+  await checkPage(page, 'analytics');
   await shot('06-analytics');
   // The export is the API's CSV.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
@@ -108,7 +108,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await page.getByRole('row', { name: /addr-wording/ }).getByRole('button', { name: 'Enable' }).click();
   await notice(page, 'Experiment addr-wording enabled.');
   await visible(page.getByRole('row', { name: /addr-wording/ }).getByRole('button', { name: 'Disable' }), 'the enabled experiment');
-  await checkLabels(page, 'experiments');
+  await checkPage(page, 'experiments');
   await shot('08-experiment');
 
   // The executor playground runs the fee dispute's executor on its example input.
@@ -117,7 +117,7 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await page.getByLabel('Input (JSON)').fill(readFileSync(env.WASM_INPUT, 'utf8'));
   await page.getByRole('button', { name: 'Run' }).click();
   await visible(page.getByText('Branch: waive'), 'the executor\'s branch', 30000);
-  await checkLabels(page, 'playground');
+  await checkPage(page, 'playground');
   await shot('09-playground');
 
   await page.getByRole('link', { name: 'Audit log' }).click();
