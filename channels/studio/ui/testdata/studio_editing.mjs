@@ -57,6 +57,15 @@ export default async function ({ page, baseURL, artifacts, env }) {
   await page.keyboard.press('Enter');
   await page.locator('#node-form').getByLabel('Say').fill('Thanks. A colleague approves the new address within a day.');
   await visible(page.getByText('✓ The policy compiles.'), 'the validation of the new text');
+  // A node is added, shown on the graph, and deleted again.
+  await page.getByLabel('New node name').fill('thanks');
+  await page.getByLabel('Kind', { exact: true }).selectOption('end');
+  await page.getByRole('button', { name: 'Add node' }).click();
+  await visible(page.locator('svg [data-node="thanks"]'), 'the new node on the graph');
+  await page.locator('#node-form').getByLabel('Resolution').fill('thanked');
+  await page.getByRole('button', { name: 'Delete node thanks' }).click();
+  if (await page.locator('svg [data-node="thanks"]').count()) throw new Error('the deleted node is still drawn');
+
   // The spoken form of a question: its say text and phone keys.
   await page.getByRole('navigation', { name: 'Nodes of the policy' }).getByRole('button', { name: 'confirm', exact: true }).click();
   const say = page.getByLabel('Voice: say');
