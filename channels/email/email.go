@@ -48,6 +48,9 @@ type MailboxConfig struct {
 	PollInterval time.Duration `yaml:"poll_interval"`
 	// BatchSize is how many mails one FETCH asks for (50).
 	BatchSize int `yaml:"batch_size"`
+	// LeaseTTL is how long the instance polling the mailbox holds it without renewing: when
+	// that instance dies, another takes the mailbox over within this time (15s).
+	LeaseTTL time.Duration `yaml:"lease_ttl"`
 	// InsecureSkipVerify accepts any TLS certificate: for test servers only.
 	InsecureSkipVerify bool `yaml:"insecure_skip_verify"`
 }

@@ -36,7 +36,7 @@ type Poller struct {
 	// instance polls a mailbox at a time; cursor writes carry its fencing token.
 	Leases session.Store
 	// Holder names this instance in the lease; LeaseTTL is how long a dead holder keeps it
-	// (30s).
+	// (15s): another instance takes the mailbox over within about that time.
 	Holder   string
 	LeaseTTL time.Duration
 	Log      *slog.Logger
@@ -97,7 +97,7 @@ func (p *Poller) Run(ctx context.Context) error {
 
 func (p *Poller) leaseTTL() time.Duration {
 	if p.LeaseTTL <= 0 {
-		return 30 * time.Second
+		return 15 * time.Second
 	}
 	return p.LeaseTTL
 }

@@ -81,7 +81,7 @@ func (g *gateway) mountEmail(ctx context.Context) error {
 	}
 	start(outbox.Run)
 	for _, mb := range ec.Mailboxes {
-		p := &email.Poller{Mailbox: mb, Handle: handle, Cursors: g.store, Leases: g.sessions, Holder: g.instance, Log: log}
+		p := &email.Poller{Mailbox: mb, Handle: handle, Cursors: g.store, Leases: g.sessions, Holder: g.instance, LeaseTTL: mb.LeaseTTL, Log: log}
 		start(p.Run)
 	}
 	g.closers = append(g.closers, func() error { stop(); wg.Wait(); return nil })
