@@ -273,35 +273,6 @@ func (g *gateway) Reload() error {
 	return g.model.Reload()
 }
 
-// topicModel is the broadcast topic of intent model reloads.
-const topicModel = "model"
-
-// ReloadEverywhere reloads the model here, reporting a failure to the caller, and then tells
-// every other instance to reload it too.
-func (g *gateway) ReloadEverywhere(ctx context.Context) error {
-	if err := g.Reload(); err != nil {
-		return err
-	}
-	return g.bus.Publish(ctx, topicModel, []byte(g.instance))
-}
-
-// followReloads reloads the model when another instance announces a reload.
-func (g *gateway) followReloads(ctx context.Context) error {
-	if g.model == nil {
-		return nil
-	}
-	return g.bus.Subscribe(ctx, topicModel, func(from []byte) {
-		if string(from) == g.instance {
-			return
-		}
-		if err := g.Reload(); err != nil {
-			g.log.Error("model reload announced by another instance failed; the current model keeps serving", "from", string(from), "err", err)
-			return
-		}
-		g.log.Info("intent model reloaded, as announced by another instance", "from", string(from))
-	})
-}
-
 // Close stops everything in the reverse order of starting.
 func (g *gateway) Close() {
 	for i := len(g.closers) - 1; i >= 0; i-- {

@@ -185,7 +185,13 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err := expandEnv(reflect.ValueOf(&c).Elem()); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	c.resolve(filepath.Dir(path))
+	// An absolute folder: a plugin command "./frontdesk-local" beside a config given as
+	// "cfg.yaml" must stay a path, not become a bare name looked up on PATH.
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	c.resolve(dir)
 	c.defaults()
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -25,11 +25,17 @@ limits: { request_timeout: 2s }
 	if c.API.Token != "s3cret" || c.Plugins[0].Env["KEY"] != "x-s3cret" {
 		t.Fatalf("env not expanded: %+v", c)
 	}
-	if c.Policies.Dir != "policies" || c.Plugins[0].Command != filepath.Join("conf", "bin/frontdesk-local") {
+	wd, _ := filepath.Abs(".")
+	if c.Policies.Dir != filepath.Join(wd, "policies") || c.Plugins[0].Command != filepath.Join(wd, "conf", "bin/frontdesk-local") {
 		t.Fatalf("paths not resolved: %q %q", c.Policies.Dir, c.Plugins[0].Command)
 	}
 	if c.Limits.RequestTimeout != 2*time.Second || c.Routing.DefaultTeam != "general-support" || c.Session.Backend != "memory" {
 		t.Fatalf("defaults: %+v", c)
+	}
+	// A config in the working directory: "./x" stays a path, never a name looked up on PATH.
+	c, err = Parse("frontdesk.yaml", []byte("policies: { dir: p }\nplugins: [{ name: local, command: ./frontdesk-local }]\n"))
+	if err != nil || c.Plugins[0].Command != filepath.Join(wd, "frontdesk-local") {
+		t.Fatalf("./frontdesk-local beside a relative config: %q, %v", c.Plugins[0].Command, err)
 	}
 }
 
