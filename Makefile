@@ -214,7 +214,7 @@ TEST_SERVERS_DIR := $(BUILD)/test-servers
 TEST_SERVERS     := sh core/store/testservers/testservers.sh
 TEST_SERVERS_ENV  = $(shell $(TEST_SERVERS) env)
 
-.PHONY: test-servers test-servers-stop test-state
+.PHONY: test-servers test-servers-stop test-state bench-scale
 
 ## test-servers: install redis-server and postgresql (apt) when missing and start throwaway ones on loopback in build/test-servers
 test-servers:
@@ -227,6 +227,12 @@ test-servers-stop:
 ## test-state: run the session, queue and store tests against the embedded and the shared backends
 test-state: test-servers
 	$(TEST_SERVERS_ENV) $(GO) test -count=1 -race ./core/session/... ./core/queue/... ./core/store/...
+
+## bench-scale: messages/s through the in-app API of 1, 2 and 3 serve processes (embedded and Redis + PostgreSQL state), and Redis Streams queue throughput
+bench-scale: test-servers
+	@mkdir -p $(BUILD)
+	{ $(TEST_SERVERS_ENV) $(GO) test -run '^$$' -bench Scale -benchtime 3000x -count 3 ./cmd/frontdesk/ && \
+	  $(TEST_SERVERS_ENV) $(GO) test -run '^$$' -bench RedisStreams -benchmem -count 3 ./core/queue/; } | tee $(BUILD)/bench-scale.txt
 
 # ---- headless browser tests (internal/browsertest) ----
 BROWSER_NODE := $(BUILD)/node

@@ -8,12 +8,10 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -35,7 +33,36 @@ const (
 	clusterMails         = 2000
 	clusterConversations = 2000
 	clusterInstances     = 3
+	clusterMailbox       = "support@frontdesk.localhost"
 )
+
+// faultTestConfig is the fault test's configuration beside the shared state: the example
+// policies on the local plugin, keyword rules, and a mailbox on the development mail server
+// whose lease a dead poller keeps for 3 s.
+func faultTestConfig(t *testing.T, mail *devmail.Server) string {
+	root := repoRoot(t)
+	imapHost, imapPort := splitHostPort(mail.IMAPAddr())
+	smtpHost, smtpPort := splitHostPort(mail.SMTPAddr())
+	return fmt.Sprintf(`
+policies: { dir: %s }
+intents:
+  keywords: { change_address: [address, moved], card_lost_stolen: [lost my card, stolen], cancellation_fee_dispute: [cancellation fee] }
+routing: { default_team: general-support, teams: { cards: [card_lost_stolen] } }
+plugins:
+  - { name: crm, command: frontdesk-local }
+  - { name: backoffice, command: frontdesk-local }
+  - { name: sms, command: frontdesk-local }
+services: { crm: crm, messaging: sms }
+executors: { manifest: %s }
+email:
+  mailboxes:
+    - { name: support, address: %s, host: %s, port: %d, security: none, user: %s, password: devmail, poll_interval: 200ms, lease_ttl: 3s }
+  smtp: { host: %s, port: %d, security: none }
+  link_intents: [change_address]
+  rate_limit: { max: 1000, window: 1h }
+`, filepath.Join(root, "examples", "policies"), buildExecutors(t),
+		clusterMailbox, imapHost, imapPort, clusterMailbox, smtpHost, smtpPort)
+}
 
 func TestThreeInstancesSurviveKills(t *testing.T) {
 	if testing.Short() {
@@ -43,7 +70,13 @@ func TestThreeInstancesSurviveKills(t *testing.T) {
 	}
 	pgURL := clusterDatabase(t)
 	redisSrv := testservers.StartRedis(t, "--appendonly", "yes", "--appendfsync", "always")
-	c := newCluster(t, redisSrv.Addr(), pgURL)
+	mail := devmail.New(devmail.Options{})
+	if err := mail.Start("127.0.0.1:0", "127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { mail.Close() })
+	mail.User(clusterMailbox)
+	c := newCluster(t, clusterInstances, sharedConfig(redisSrv.Addr(), pgURL)+faultTestConfig(t, mail))
 	for i := range clusterInstances {
 		c.start(i)
 		if i == 0 {
@@ -54,7 +87,7 @@ func TestThreeInstancesSurviveKills(t *testing.T) {
 
 	var finished atomic.Int32
 	mailDone := make(chan error, 1)
-	go func() { mailDone <- c.sendMails(clusterMails, &finished) }()
+	go func() { mailDone <- c.sendMails(mail.SMTPAddr(), clusterMails, &finished) }()
 	faults := []struct {
 		at   int32
 		what string
@@ -103,147 +136,12 @@ func (c *cluster) checkTakeover() {
 	}
 }
 
-// cluster is the processes of the test and what they share.
-type cluster struct {
-	t       *testing.T
-	dir     string
-	bin     string
-	config  string
-	localDB string
-	mail    *devmail.Server
-	mu      sync.Mutex
-	procs   [clusterInstances]*exec.Cmd
-	addrs   [clusterInstances]string
-	up      [clusterInstances]atomic.Bool
-}
-
-const clusterMailbox = "support@frontdesk.localhost"
-
-func newCluster(t *testing.T, redisAddr, pgURL string) *cluster {
-	root := repoRoot(t)
-	dir := t.TempDir()
-	build := exec.Command("go", "build", "-o", dir+"/", "./cmd/frontdesk", "./cmd/frontdesk-local")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	mail := devmail.New(devmail.Options{})
-	if err := mail.Start("127.0.0.1:0", "127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { mail.Close() })
-	mail.User(clusterMailbox)
-	imapHost, imapPort := splitHostPort(mail.IMAPAddr())
-	smtpHost, smtpPort := splitHostPort(mail.SMTPAddr())
-	c := &cluster{t: t, dir: dir, bin: filepath.Join(dir, "frontdesk"), localDB: filepath.Join(dir, "local.db"), mail: mail}
-	for i := range c.addrs {
-		c.addrs[i] = freeAddr(t)
-	}
-	plugin := filepath.Join(dir, "frontdesk-local")
-	cfg := fmt.Sprintf(`
-session: { backend: redis, url: "redis://%s/0", prefix: "fd:" }
-store: { driver: postgres, url: "%s" }
-valet: { keys: ["cluster-test-valet-key-0123456789"] }
-policies: { dir: %s }
-intents:
-  keywords: { change_address: [address, moved], card_lost_stolen: [lost my card, stolen], cancellation_fee_dispute: [cancellation fee] }
-routing: { default_team: general-support, teams: { cards: [card_lost_stolen] } }
-plugins:
-  - { name: crm, command: %s }
-  - { name: backoffice, command: %s }
-  - { name: sms, command: %s }
-services: { crm: crm, messaging: sms }
-executors: { manifest: %s }
-email:
-  mailboxes:
-    - { name: support, address: %s, host: %s, port: %d, security: none, user: %s, password: devmail, poll_interval: 200ms, lease_ttl: 3s }
-  smtp: { host: %s, port: %d, security: none }
-  link_intents: [change_address]
-  rate_limit: { max: 1000, window: 1h }
-`, redisAddr, pgURL, filepath.Join(root, "examples", "policies"), plugin, plugin, plugin, buildExecutors(t),
-		clusterMailbox, imapHost, imapPort, clusterMailbox, smtpHost, smtpPort)
-	c.config = filepath.Join(dir, "frontdesk.yaml")
-	if err := os.WriteFile(c.config, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		for i := range c.procs {
-			c.kill(i)
-		}
-		if t.Failed() {
-			for i := range c.procs {
-				out, _ := os.ReadFile(c.logFile(i))
-				t.Logf("instance %d log (end):\n%s", i, tail(out, 3000))
-			}
-		}
-	})
-	return c
-}
-
-// startMark separates the processes of one instance in its log.
-const startMark = "--- started ---\n"
-
-func (c *cluster) logFile(i int) string {
-	return filepath.Join(c.dir, fmt.Sprintf("instance-%d.log", i))
-}
-
-// start starts instance i and waits until /healthz answers.
-func (c *cluster) start(i int) {
-	c.t.Helper()
-	logf, err := os.OpenFile(c.logFile(i), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if _, err := logf.WriteString(startMark); err != nil {
-		c.t.Fatal(err)
-	}
-	cmd := exec.Command(c.bin, "serve", "--config", c.config, "--listen", c.addrs[i])
-	cmd.Env = append(os.Environ(), local.EnvDB+"="+c.localDB)
-	cmd.Stdout, cmd.Stderr = logf, logf
-	// A process group of its own: a kill takes the instance's plugin processes with it, as
-	// the end of a container would.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		c.t.Fatal(err)
-	}
-	go func() { cmd.Wait(); logf.Close() }()
-	c.mu.Lock()
-	c.procs[i] = cmd
-	c.mu.Unlock()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get("http://" + c.addrs[i] + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				c.up[i].Store(true)
-				return
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	out, _ := os.ReadFile(c.logFile(i))
-	c.t.Fatalf("instance %d did not become ready:\n%s", i, tail(out, 3000))
-}
-
-// kill ends instance i and its plugins with SIGKILL.
-func (c *cluster) kill(i int) {
-	c.mu.Lock()
-	cmd := c.procs[i]
-	c.procs[i] = nil
-	c.mu.Unlock()
-	c.up[i].Store(false)
-	if cmd != nil && cmd.Process != nil {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	}
-}
-
 // sendMails sends n mails through the development mail server's SMTP port: a lost card
 // (routed to the cards team) and an address change (answered with a link), alternately. Mail
 // i waits for i*clusterConversations/n finished conversations, so mail arrives throughout
 // the run and its faults.
-func (c *cluster) sendMails(n int, finished *atomic.Int32) error {
-	client, err := smtp.Dial(c.mail.SMTPAddr())
+func (c *cluster) sendMails(smtpAddr string, n int, finished *atomic.Int32) error {
+	client, err := smtp.Dial(smtpAddr)
 	if err != nil {
 		return err
 	}
@@ -395,7 +293,7 @@ func (c *cluster) checkCases() {
 }
 
 // clusterDatabase creates a database of the test's own on the PostgreSQL test server.
-func clusterDatabase(t *testing.T) string {
+func clusterDatabase(t testing.TB) string {
 	base := testservers.URL(t, testservers.PostgresEnv)
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, base)
@@ -411,11 +309,4 @@ func clusterDatabase(t *testing.T) string {
 		conn.Close(context.Background())
 	})
 	return strings.Replace(base, "/frontdesk?", "/"+name+"?", 1)
-}
-
-func tail(b []byte, n int) string {
-	if len(b) > n {
-		b = b[len(b)-n:]
-	}
-	return string(b)
 }
