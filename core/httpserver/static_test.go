@@ -44,7 +44,7 @@ func TestHandleFS(t *testing.T) {
 	if got := get("/page/app.js", etag).Response.StatusCode(); got != fasthttp.StatusNotModified {
 		t.Errorf("revalidation: %d", got)
 	}
-	if got := get("/page/missing.js", "").Response; got.StatusCode() != 404 || !strings.Contains(string(got.Body()), "not_found") {
+	if got := &get("/page/missing.js", "").Response; got.StatusCode() != 404 || !strings.Contains(string(got.Body()), "not_found") {
 		t.Errorf("missing file: %d %s", got.StatusCode(), got.Body())
 	}
 }
