@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
 )
 
 // buildDir holds the modules the tests build, once per test binary.
@@ -23,25 +25,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-// repoRoot finds the repository root by walking up to go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
 }
 
 var (
@@ -60,7 +43,7 @@ func goExecutor(t testing.TB, name string) string {
 	}
 	out := filepath.Join(buildDir, name+".wasm")
 	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-trimpath", "-o", out, "./examples/executors/"+name)
-	cmd.Dir = repoRoot(t)
+	cmd.Dir = repotest.Root(t)
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building %s: %v\n%s", name, err, b)
@@ -78,7 +61,7 @@ func asExecutor(t testing.TB, name string) string {
 	if p, ok := built["as:"+name]; ok {
 		return p
 	}
-	dir := filepath.Join(repoRoot(t), "examples", "executors", name)
+	dir := filepath.Join(repotest.Root(t), "examples", "executors", name)
 	asc := filepath.Join(dir, "node_modules", ".bin", "asc")
 	if _, err := os.Stat(asc); err != nil {
 		t.Fatalf("%s not found: run `make wasm` (npm install in %s)", asc, dir)

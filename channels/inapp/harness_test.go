@@ -8,12 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -51,25 +52,11 @@ type harnessOptions struct {
 	sessions session.Store
 }
 
-func repoRoot(t testing.TB) string {
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-}
-
 func newHarness(t *testing.T, o harnessOptions) *harness {
 	t.Helper()
 	h := &harness{t: t, token: o.token, schema: compileSchema(t)}
 	if o.policies == "" {
-		o.policies = filepath.Join(repoRoot(t), "examples", "policies")
+		o.policies = filepath.Join(repotest.Root(t), "examples", "policies")
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	sessions := o.sessions

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/frontdeskhq/frontdesk/connectors/local"
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
 )
 
 // cluster runs frontdesk serve processes of one configuration on loopback ports, for the
@@ -38,7 +39,7 @@ type cluster struct {
 func newCluster(t testing.TB, instances int, config string) *cluster {
 	dir := t.TempDir()
 	build := exec.Command("go", "build", "-o", dir+"/", "./cmd/frontdesk", "./cmd/frontdesk-local")
-	build.Dir = repoRoot(t)
+	build.Dir = repotest.Root(t)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}

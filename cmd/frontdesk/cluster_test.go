@@ -21,6 +21,7 @@ import (
 	"github.com/frontdeskhq/frontdesk/channels/email/devmail"
 	"github.com/frontdeskhq/frontdesk/connectors/local"
 	"github.com/frontdeskhq/frontdesk/core/store/testservers"
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
 )
 
 // The multi-instance fault test: three frontdesk processes share a Redis server and a
@@ -40,7 +41,7 @@ const (
 // policies on the local plugin, keyword rules, and a mailbox on the development mail server
 // whose lease a dead poller keeps for 3 s.
 func faultTestConfig(t *testing.T, mail *devmail.Server) string {
-	root := repoRoot(t)
+	root := repotest.Root(t)
 	imapHost, imapPort := splitHostPort(mail.IMAPAddr())
 	smtpHost, smtpPort := splitHostPort(mail.SMTPAddr())
 	return fmt.Sprintf(`

@@ -9,6 +9,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/frontdeskhq/frontdesk/cmd/frontdesk/internal/config"
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
 )
 
 // TestDeploymentConfigLoads keeps the container's configuration valid as the configuration
@@ -18,7 +19,7 @@ func TestDeploymentConfigLoads(t *testing.T) {
 		"FRONTDESK_VALET_KEY", "FRONTDESK_API_TOKEN", "FRONTDESK_ADMIN_TOKEN"} {
 		t.Setenv(name, "redis://0123456789abcdef-"+name)
 	}
-	cfg, err := config.Load(filepath.Join(repoRoot(t), "deploy", "frontdesk.yaml"))
+	cfg, err := config.Load(filepath.Join(repotest.Root(t), "deploy", "frontdesk.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func TestDeploymentConfigLoads(t *testing.T) {
 // resource the kustomization lists exists and parses, and the Deployment mounts the generated
 // ConfigMap, probes /healthz and runs as the image's non-root user.
 func TestKubernetesManifestsAreConsistent(t *testing.T) {
-	dir := filepath.Join(repoRoot(t), "deploy")
+	dir := filepath.Join(repotest.Root(t), "deploy")
 	var kustomization struct {
 		Resources          []string `yaml:"resources"`
 		ConfigMapGenerator []struct {

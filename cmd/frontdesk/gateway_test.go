@@ -17,30 +17,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
+
 	"github.com/frontdeskhq/frontdesk/cmd/frontdesk/internal/config"
 	"github.com/frontdeskhq/frontdesk/connectors/local"
 )
-
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-}
 
 // buildExecutors compiles the example executors the example policies use into a temporary
 // folder, with a manifest pinning their sha256, as make wasm does.
 func buildExecutors(t *testing.T) string {
 	t.Helper()
-	root := repoRoot(t)
+	root := repotest.Root(t)
 	dir := t.TempDir()
 	var manifest strings.Builder
 	manifest.WriteString("executors:\n")
@@ -88,7 +75,7 @@ func sharedState(t *testing.T) string {
 // when empty) and serves it on a loopback port.
 func startGateway(t *testing.T, state ...string) (base, db string) {
 	t.Helper()
-	root := repoRoot(t)
+	root := repotest.Root(t)
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "frontdesk-local")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/frontdesk-local")
@@ -250,7 +237,7 @@ func TestUnknownIntentIsRoutedWithItsCase(t *testing.T) {
 }
 
 func TestPolicyCommands(t *testing.T) {
-	root := repoRoot(t)
+	root := repotest.Root(t)
 	run := func(stdin string, args ...string) (string, error) {
 		cmd := newRootCmd()
 		var out strings.Builder
@@ -299,7 +286,7 @@ func TestStartErrorIsReturnedNotPanicked(t *testing.T) {
 	dir := t.TempDir()
 	cfg, err := config.Parse(filepath.Join(dir, "frontdesk.yaml"), []byte(`
 store: { path: `+filepath.Join(dir, "frontdesk.db")+` }
-policies: { dir: `+filepath.Join(repoRoot(t), "examples", "policies")+` }
+policies: { dir: `+filepath.Join(repotest.Root(t), "examples", "policies")+` }
 intents: { model: `+filepath.Join(dir, "no-model")+` }
 `))
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/frontdeskhq/frontdesk/core/store/testservers"
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
 )
 
 // BenchmarkScale measures messages/s through the in-app endpoint of 1, 2 and 3 frontdesk
@@ -23,7 +24,7 @@ import (
 // instances' CPU time per message, the figure that shows the cost of shared state on a
 // machine whose cores the instances share.
 func BenchmarkScale(b *testing.B) {
-	policies := filepath.Join(repoRoot(b), "cmd", "benchhttp")
+	policies := filepath.Join(repotest.Root(b), "cmd", "benchhttp")
 	embedded := fmt.Sprintf("store: { path: %s }\n", filepath.Join(b.TempDir(), "frontdesk.db"))
 	for _, tc := range []struct {
 		name      string

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
 )
 
 const studioAdmin = "studio-admin-token-for-the-lifecycle-test"
@@ -46,7 +48,7 @@ func TestPolicyLifecycleThroughTheGateway(t *testing.T) {
 	base, _ := startGateway(t, "store: { path: "+filepath.Join(dir, "frontdesk.db")+" }\n"+
 		"admin: { token: "+studioAdmin+" }\n"+
 		"studio: { min_shadow: 1ms, reload_interval: 50ms }\n")
-	root := repoRoot(t)
+	root := repotest.Root(t)
 	run := func(args ...string) (string, error) {
 		cmd := newRootCmd()
 		var out strings.Builder

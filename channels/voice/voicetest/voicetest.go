@@ -8,13 +8,14 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
 
 	"github.com/valyala/fasthttp"
 
@@ -50,7 +51,7 @@ const Customer = "C-1001"
 // policy. Everything stops when the test ends.
 func Start(t testing.TB) *Stack {
 	t.Helper()
-	root := repoRoot(t)
+	root := repotest.Root(t)
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "frontdesk-local")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/frontdesk-local")
@@ -132,22 +133,6 @@ func (s *Stack) Case(t testing.TB, conversationID string) (plugin.Case, string) 
 	}
 	t.Fatalf("no case for conversation %s", conversationID)
 	return plugin.Case{}, ""
-}
-
-// repoRoot finds the repository by walking up to go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
 }
 
 // Timings records the duration of each operation of a benchmark and reports the median and

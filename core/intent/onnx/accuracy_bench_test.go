@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/frontdeskhq/frontdesk/core/intent"
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
 )
 
 // BenchmarkAccuracy trains on the public data sets in ../shared/data with the default
@@ -21,7 +22,7 @@ func BenchmarkAccuracy(b *testing.B) {
 		{"banking77", "banking77/train.csv"},
 	} {
 		b.Run(set.name, func(b *testing.B) {
-			path := filepath.Join(repoRoot(b), "..", "shared", "data", set.file)
+			path := filepath.Join(repotest.Root(b), "..", "shared", "data", set.file)
 			if _, err := os.Stat(path); err != nil {
 				b.Skipf("%s: the public data sets live in ../shared/data beside the repository: %v", set.name, err)
 			}

@@ -8,14 +8,15 @@ import (
 	"time"
 
 	"github.com/frontdeskhq/frontdesk/core/intent"
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
 )
 
 // benchTexts returns realistic support messages: BANKING77's from ../shared/data when
 // present, else the example training set's.
 func benchTexts(b *testing.B) []string {
-	path := filepath.Join(repoRoot(b), "..", "shared", "data", "banking77", "train.csv")
+	path := filepath.Join(repotest.Root(b), "..", "shared", "data", "banking77", "train.csv")
 	if _, err := os.Stat(path); err != nil {
-		path = filepath.Join(repoRoot(b), "examples", "intents", "train.csv")
+		path = filepath.Join(repotest.Root(b), "examples", "intents", "train.csv")
 	}
 	ds, err := intent.LoadDataset(path)
 	if err != nil {

@@ -10,26 +10,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
+
 	"github.com/frontdeskhq/frontdesk/core/intent"
 )
-
-// repoRoot finds the repository root by walking up to go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		if filepath.Dir(dir) == dir {
-			t.Fatal("go.mod not found above the working directory")
-		}
-		dir = filepath.Dir(dir)
-	}
-}
 
 var (
 	bundleOnce sync.Once
@@ -47,7 +31,7 @@ func exampleBundle(t testing.TB) string {
 		t.Fatal(err)
 	}
 	bundleOnce.Do(func() {
-		ds, err := intent.LoadDataset(filepath.Join(repoRoot(t), "examples", "intents", "train.csv"))
+		ds, err := intent.LoadDataset(filepath.Join(repotest.Root(t), "examples", "intents", "train.csv"))
 		if err != nil {
 			bundleErr = err
 			return

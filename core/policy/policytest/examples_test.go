@@ -2,37 +2,20 @@ package policytest
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
+
 	"github.com/frontdeskhq/frontdesk/core/policy"
 )
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-}
 
 // Every example policy's cases, with the real executor modules, run in cmd/frontdesk's
 // TestPolicyCommands; the tests here cover the runner itself.
 
 func TestFailuresAreReported(t *testing.T) {
-	set, _, err := Load(filepath.Join(repoRoot(t), "examples", "policies"), policy.Env{})
+	set, _, err := Load(filepath.Join(repotest.Root(t), "examples", "policies"), policy.Env{})
 	if err != nil {
 		t.Fatal(err)
 	}
