@@ -256,7 +256,7 @@ test: browser
 # ---- in-app API load (cmd/benchhttp) ----
 .PHONY: bench-http
 
-## bench-http: load the in-app API on loopback beside a bare fasthttp handler: requests/s, ratios, p50/p99 at 1,000 requests/s (BENCH_HTTP_FLAGS=-runs 5 ...)
+## bench-http: load the in-app API (and the Genesys and Twilio endpoints) on loopback beside a bare fasthttp handler: requests/s, ratios, p50/p99 at 1,000 requests/s (BENCH_HTTP_FLAGS=-runs 5 ...)
 bench-http: onnxruntime
 	@mkdir -p $(BUILD)/artifacts
 	@test -f $(MODEL_DIR)/model.onnx || echo "bench-http: no intent model in $(MODEL_DIR): first turns use keyword rules (make model trains one)" >&2

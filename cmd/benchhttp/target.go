@@ -15,7 +15,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/valyala/fasthttp"
 
+	"github.com/frontdeskhq/frontdesk/channels/genesys"
 	"github.com/frontdeskhq/frontdesk/channels/inapp"
+	"github.com/frontdeskhq/frontdesk/channels/twilio"
+	"github.com/frontdeskhq/frontdesk/channels/voice"
 	"github.com/frontdeskhq/frontdesk/core/httpserver"
 	"github.com/frontdeskhq/frontdesk/core/intent"
 	"github.com/frontdeskhq/frontdesk/core/intent/onnx"
@@ -86,6 +89,9 @@ func newTarget(classifier intent.Classifier) (*target, error) {
 	}
 	srv := httpserver.New(httpserver.Config{}, reg, log)
 	ch.Mount(srv)
+	if err := t.mountVoice(srv, handle, set.Intents, log); err != nil {
+		return nil, err
+	}
 	t.inapp = srv.Handler()
 	if t.inappURL, err = t.serve(srv.Serve, func() error { return srv.Shutdown(context.Background()) }); err != nil {
 		return nil, err
@@ -98,6 +104,24 @@ func newTarget(classifier intent.Classifier) (*target, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// mountVoice serves the Genesys Bot Connector and the Twilio webhook on the in-app server, as
+// frontdesk serve mounts every channel on one server, with open authentication: the benchmark
+// measures turns, not the check of a shared secret.
+func (t *target) mountVoice(srv *httpserver.Server, handle router.Handler, intents func() []string, log *slog.Logger) error {
+	for _, channel := range []string{message.ChannelGenesys, message.ChannelTwilio} {
+		v, err := voice.New(voice.Config{Channel: channel, Sessions: t.sessions, Handle: handle, HandOff: t.router.HandOff})
+		if err != nil {
+			return err
+		}
+		if channel == message.ChannelGenesys {
+			genesys.New(genesys.Config{}, v, intents, log).Mount(srv)
+		} else {
+			twilio.New(twilio.Config{}, "http://bench.invalid", v, t.sessions, log).Mount(srv)
+		}
+	}
+	return nil
 }
 
 // benchToken is the in-app API token of the benchmark, sent as clients of a deployment do.
