@@ -129,6 +129,13 @@ func (c chats) push(ctx context.Context, token, clientID string, msgs []Message)
 			return nil, err
 		}
 		if slices.Contains(ch.Handled, clientID) {
+			if b, ok := ch.batch(id); ok {
+				// This very push was applied by an attempt whose answer was lost (a Redis
+				// connection cut after the write; the client's retry then saw the new
+				// version): these are its messages, and its batch must stay.
+				return numbered(b.First, msgs), nil
+			}
+			// Another connection handled the frame: this push adds nothing.
 			_ = c.store.Delete(ctx, key)
 			return nil, nil
 		}
@@ -148,6 +155,16 @@ func (c chats) push(ctx context.Context, token, clientID string, msgs []Message)
 		return numbered(first, msgs), nil
 	}
 	return nil, errors.New("chat kept changing under other connections")
+}
+
+// batch finds a recorded batch by its id.
+func (ch *chat) batch(id string) (batch, bool) {
+	for _, b := range ch.Batches {
+		if b.ID == id {
+			return b, true
+		}
+	}
+	return batch{}, false
 }
 
 // addBatch records a pushed batch in the chat.
