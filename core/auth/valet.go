@@ -143,8 +143,17 @@ func (v *Valet) Redeem(ctx context.Context, token string) (Grant, error) {
 	}
 	// Keep the mark a minute past expiry so that clock skew between instances cannot reopen it.
 	ttl := g.Expires.Sub(v.now()) + time.Minute
-	if _, err := v.Used.CompareAndSet(ctx, "valet/used/"+g.ID, []byte("1"), 0, ttl); err != nil {
+	key := "valet/used/" + g.ID
+	// The mark names this redemption, so that a write applied by an attempt whose answer was
+	// lost (and retried into a conflict) is recognized as ours, not as an earlier use.
+	var nonce [8]byte
+	_, _ = rand.Read(nonce[:])
+	mark := []byte(hex.EncodeToString(nonce[:]))
+	if _, err := v.Used.CompareAndSet(ctx, key, mark, 0, ttl); err != nil {
 		if errors.Is(err, session.ErrConflict) {
+			if got, _, gerr := v.Used.Get(ctx, key); gerr == nil && string(got) == string(mark) {
+				return g, nil
+			}
 			return Grant{}, ErrKeyUsed
 		}
 		return Grant{}, fmt.Errorf("valet: recording the redemption: %w", err)

@@ -135,3 +135,29 @@ func FuzzValetVerify(f *testing.F) {
 		}
 	})
 }
+
+// answerLost applies a compare-and-set and answers it with a conflict, as a retried Redis
+// write whose first answer was lost does.
+type answerLost struct{ session.Store }
+
+func (s answerLost) CompareAndSet(ctx context.Context, key string, value []byte, version uint64, ttl time.Duration) (uint64, error) {
+	if _, err := s.Store.CompareAndSet(ctx, key, value, version, ttl); err != nil {
+		return 0, err
+	}
+	return 0, session.ErrConflict
+}
+
+// TestValetRedemptionWhoseAnswerWasLost: the redemption's own applied write is not mistaken
+// for an earlier use of the link.
+func TestValetRedemptionWhoseAnswerWasLost(t *testing.T) {
+	now := time.Now()
+	v := newValet(&now)
+	v.Used = answerLost{session.NewMemory()}
+	token, _ := v.Issue(Scope{CaseID: "C-3"})
+	if _, err := v.Redeem(context.Background(), token); err != nil {
+		t.Fatalf("first redemption: %v", err)
+	}
+	if _, err := v.Redeem(context.Background(), token); !errors.Is(err, ErrKeyUsed) {
+		t.Fatalf("second redemption: %v, want ErrKeyUsed", err)
+	}
+}
