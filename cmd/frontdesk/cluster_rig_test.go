@@ -32,6 +32,8 @@ type cluster struct {
 	procs   []*exec.Cmd
 	addrs   []string
 	up      []atomic.Bool
+	// resumes counts web chats resumed on another connection after theirs broke.
+	resumes atomic.Int32
 }
 
 // newCluster builds frontdesk and the local plugin and writes the configuration; start

@@ -77,7 +77,7 @@ func TestThreeInstancesSurviveKills(t *testing.T) {
 	}
 	t.Cleanup(func() { mail.Close() })
 	mail.User(clusterMailbox)
-	c := newCluster(t, clusterInstances, sharedConfig(redisSrv.Addr(), pgURL)+faultTestConfig(t, mail))
+	c := newCluster(t, clusterInstances, sharedConfig(redisSrv.Addr(), pgURL)+faultTestConfig(t, mail)+clusterChatConfig())
 	for i := range clusterInstances {
 		c.start(i)
 		if i == 0 {
@@ -166,8 +166,9 @@ func (c *cluster) sendMails(smtpAddr string, n int, finished *atomic.Int32) erro
 	return client.Quit()
 }
 
-// converse runs n card-lost conversations of three turns each, every turn on a random live
-// instance; a turn that fails (its instance died, Redis restarts) is sent again with the same
+// converse runs n card-lost conversations of three turns each: half over the web chat socket
+// (socketConversation), half through the JSON API with every turn on a random live instance,
+// where a turn that fails (its instance died, Redis restarts) is sent again with the same
 // message id to another instance.
 func (c *cluster) converse(n int, finished *atomic.Int32) {
 	var next atomic.Int32
@@ -181,7 +182,13 @@ func (c *cluster) converse(n int, finished *atomic.Int32) {
 				if i >= n || c.t.Failed() {
 					return
 				}
-				c.conversation(i)
+				if i%2 == 0 {
+					if end, err := c.socketConversation(i); err != nil || end != "card_reported" {
+						c.t.Errorf("web chat %d: ended %q, %v", i, end, err)
+					}
+				} else {
+					c.conversation(i)
+				}
 				finished.Add(1)
 			}
 		}()
@@ -268,7 +275,9 @@ func (c *cluster) checkCases() {
 				// The key is email:<mailbox>:<Message-ID>:<digest>; one mail, one Message-ID.
 				parts := strings.Split(cs.ExternalID, ":")
 				mails[parts[2]]++
-			case strings.HasPrefix(cs.ExternalID, "frontdesk:chat-"):
+			case strings.HasPrefix(cs.ExternalID, "frontdesk:"):
+				// The router's cases: "frontdesk:" and the conversation id, chosen by the API
+				// client (chat-N) or by the web chat.
 				chats[cs.ExternalID]++
 			}
 		}
@@ -277,7 +286,7 @@ func (c *cluster) checkCases() {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	c.t.Logf("cases: %d mails, %d conversations", len(mails), len(chats))
+	c.t.Logf("cases: %d mails, %d conversations; %d web chats resumed after their connection broke", len(mails), len(chats), c.resumes.Load())
 	if len(mails) != clusterMails {
 		c.t.Errorf("%d of %d mails have a case", len(mails), clusterMails)
 	}
