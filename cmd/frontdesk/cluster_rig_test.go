@@ -40,12 +40,8 @@ type cluster struct {
 // starts the instances.
 func newCluster(t testing.TB, instances int, config string) *cluster {
 	dir := t.TempDir()
-	build := exec.Command("go", "build", "-o", dir+"/", "./cmd/frontdesk", "./cmd/frontdesk-local")
-	build.Dir = repotest.Root(t)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	c := &cluster{t: t, dir: dir, bin: filepath.Join(dir, "frontdesk"), localDB: filepath.Join(dir, "local.db"),
+	repotest.Build(t, dir, "./cmd/frontdesk-local")
+	c := &cluster{t: t, dir: dir, bin: repotest.Build(t, dir, "./cmd/frontdesk"), localDB: filepath.Join(dir, "local.db"),
 		procs: make([]*exec.Cmd, instances), addrs: make([]string, instances), up: make([]atomic.Bool, instances)}
 	for i := range c.addrs {
 		c.addrs[i] = freeAddr(t)

@@ -77,12 +77,7 @@ func startGateway(t *testing.T, state ...string) (base, db string) {
 	t.Helper()
 	root := repotest.Root(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "frontdesk-local")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/frontdesk-local")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the local plugin: %v\n%s", err, out)
-	}
+	bin := repotest.Build(t, dir, "./cmd/frontdesk-local")
 	db = filepath.Join(dir, "local.db")
 	t.Setenv(local.EnvDB, db)
 	stateCfg := "store: { path: " + filepath.Join(dir, "frontdesk.db") + " }\n"

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,13 +26,7 @@ import (
 // countingPlugin builds the test plugin that logs every call it answers.
 func countingPlugin(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "countingplugin")
-	cmd := exec.Command("go", "build", "-o", bin, "./core/shadow/testdata/countingplugin")
-	cmd.Dir = repotest.Root(t)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the counting plugin: %v\n%s", err, out)
-	}
-	return bin
+	return repotest.Build(t, t.TempDir(), "./core/shadow/testdata/countingplugin")
 }
 
 func calls(t *testing.T, path string) map[string]int {

@@ -4,6 +4,7 @@ package repotest
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -35,4 +36,18 @@ func ReadExample(t testing.TB, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// Build compiles the package pkg (a path relative to the repository, such as
+// "./cmd/frontdesk-local") into dir and returns the binary's path, named as go build names it:
+// after the package's folder. Tests build the commands they start this way, never from PATH.
+func Build(t testing.TB, dir, pkg string) string {
+	t.Helper()
+	bin := filepath.Join(dir, filepath.Base(pkg))
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	cmd.Dir = Root(t)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building %s: %v\n%s", pkg, err, out)
+	}
+	return bin
 }

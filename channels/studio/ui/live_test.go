@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/frontdeskhq/frontdesk/internal/browsertest"
+	"github.com/frontdeskhq/frontdesk/internal/repotest"
 )
 
 // adminToken is the admin token of the frontdesk the live test starts.
@@ -33,12 +34,8 @@ func TestStudioFromDraftToLive(t *testing.T) {
 		t.Skip("builds and starts frontdesk")
 	}
 	dir := t.TempDir()
-	for name, pkg := range map[string]string{"frontdesk": "./cmd/frontdesk", "frontdesk-local": "./cmd/frontdesk-local", "traffic": "./examples/studio"} {
-		build := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg)
-		build.Dir = tools.Root
-		if out, err := build.CombinedOutput(); err != nil {
-			t.Fatalf("building %s: %v\n%s", pkg, err, out)
-		}
+	for _, pkg := range []string{"./cmd/frontdesk", "./cmd/frontdesk-local", "./examples/studio"} {
+		repotest.Build(t, dir, pkg)
 	}
 	// An executor for the playground, built as make wasm builds it.
 	wasmBuild := exec.Command("go", "build", "-buildmode=c-shared", "-o", filepath.Join(dir, "fee.wasm"), "./examples/executors/cancellation_fee_eligible")
@@ -101,7 +98,7 @@ studio: { min_shadow: 1s, reload_interval: 200ms }
 	base := "http://" + addr
 	waitHealthy(t, base, cfgPath)
 	secret := createKey(t, base)
-	browsertest.Run(t, "testdata/studio_live.mjs", map[string]string{"BASE_URL": base, "KEY": secret, "TRAFFIC": filepath.Join(dir, "traffic"),
+	browsertest.Run(t, "testdata/studio_live.mjs", map[string]string{"BASE_URL": base, "KEY": secret, "TRAFFIC": filepath.Join(dir, "studio"),
 		"WASM": filepath.Join(dir, "fee.wasm"), "WASM_INPUT": filepath.Join(tools.Root, "examples", "executors", "cancellation_fee_eligible", "input.json")})
 }
 

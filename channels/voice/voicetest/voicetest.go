@@ -8,7 +8,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -53,12 +52,7 @@ func Start(t testing.TB) *Stack {
 	t.Helper()
 	root := repotest.Root(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "frontdesk-local")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/frontdesk-local")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the local plugin: %v\n%s", err, out)
-	}
+	bin := repotest.Build(t, dir, "./cmd/frontdesk-local")
 	s := &Stack{Sessions: session.NewMemory(), DB: filepath.Join(dir, "local.db")}
 	env := map[string]string{local.EnvDB: s.DB}
 	host, err := plugins.Start(context.Background(), []plugins.Config{
