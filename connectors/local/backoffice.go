@@ -31,6 +31,10 @@ func scanCustomer(r rowScanner) (plugin.Customer, error) {
 
 // GetCustomer implements plugin.BackOffice.
 func (s *Store) GetCustomer(ctx context.Context, customerID string) (plugin.Customer, error) {
+	ctx, err := keyLookup(ctx)
+	if err != nil {
+		return plugin.Customer{}, err
+	}
 	c, err := scanCustomer(s.customerStmt.QueryRowContext(ctx, customerID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return plugin.Customer{}, fmt.Errorf("%w: customer %q", plugin.ErrNotFound, customerID)

@@ -4,14 +4,17 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/frontdeskhq/frontdesk/sdk/plugin"
 )
 
-// BenchmarkGetCase measures the SQLite lookup behind the plugin's GetCase, without any protocol.
+// BenchmarkGetCase measures the SQLite lookup behind the plugin's GetCase, without any protocol,
+// under a deadline as every call to the plugin has one.
 func BenchmarkGetCase(b *testing.B) {
 	s := open(b)
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
 	c, err := s.EnsureCase(ctx, plugin.CaseRequest{ExternalID: "bench"})
 	if err != nil {
 		b.Fatal(err)

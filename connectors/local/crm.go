@@ -64,6 +64,10 @@ func (s *Store) GetCase(ctx context.Context, caseID string) (plugin.Case, error)
 }
 
 func (s *Store) caseBySeq(ctx context.Context, seq int64, caseID string) (plugin.Case, error) {
+	ctx, err := keyLookup(ctx)
+	if err != nil {
+		return plugin.Case{}, err
+	}
 	c, err := scanCase(s.caseBySeqStmt.QueryRowContext(ctx, seq))
 	if errors.Is(err, sql.ErrNoRows) {
 		return plugin.Case{}, fmt.Errorf("%w: case %q", plugin.ErrNotFound, caseID)
