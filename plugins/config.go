@@ -17,7 +17,8 @@ type Config struct {
 	// Command is the plugin binary; a relative path resolves against the working directory.
 	Command string   `yaml:"command" json:"command"`
 	Args    []string `yaml:"args,omitempty" json:"args,omitempty"`
-	// Env is added to the plugin's environment, which otherwise is frontdesk's own.
+	// Env is added to the plugin's environment, which otherwise is frontdesk's own with
+	// GOMAXPROCS set to DefaultGOMAXPROCS; set GOMAXPROCS here to give a plugin more.
 	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
 	// SHA256, when set, is the hex checksum the binary must have before it is started.
 	SHA256 string `yaml:"sha256,omitempty" json:"sha256,omitempty"`
@@ -37,6 +38,13 @@ const (
 	DefaultMaxConcurrent  = 64
 	DefaultStartTimeout   = 10 * time.Second
 	DefaultHealthInterval = 5 * time.Second
+
+	// DefaultGOMAXPROCS is the GOMAXPROCS of plugin processes unless their Env sets it.
+	// Plugins are adapters that mostly wait on other systems, and on one P the hand-offs
+	// between gRPC's goroutines stay on one thread instead of waking others for each call
+	// (less CPU per call and more calls/s, see plugins/README.md). The price: a plugin's Go
+	// code runs on one core at a time.
+	DefaultGOMAXPROCS = "1"
 
 	// healthTimeout bounds one health check.
 	healthTimeout = 2 * time.Second

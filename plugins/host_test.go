@@ -297,6 +297,27 @@ func TestConfiguredEnvWins(t *testing.T) {
 	}
 }
 
+// TestPluginGOMAXPROCS: plugins run on DefaultGOMAXPROCS whatever frontdesk's own setting,
+// unless their env says otherwise.
+func TestPluginGOMAXPROCS(t *testing.T) {
+	t.Setenv("GOMAXPROCS", "3")
+	log, _ := testLogger(t)
+	h, err := Start(context.Background(), []Config{
+		testConfig("plain", nil),
+		testConfig("wide", map[string]string{"GOMAXPROCS": "2"}),
+	}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	for name, want := range map[string]string{"plain": DefaultGOMAXPROCS, "wide": "2"} {
+		hy, _ := h.Hydrator(name)
+		if got, err := hy.Fetch(context.Background(), "env", map[string]any{"name": "GOMAXPROCS"}); err != nil || got != want {
+			t.Errorf("plugin %s sees GOMAXPROCS = %v, %v; want %q", name, got, err, want)
+		}
+	}
+}
+
 // TestUnavailableAnswerKeepsPlugin: a plugin that answers ErrUnavailable for a system behind it
 // is healthy and must not be restarted.
 func TestUnavailableAnswerKeepsPlugin(t *testing.T) {

@@ -59,9 +59,10 @@ type instance struct {
 func (in *instance) launch(ctx context.Context) (*process, error) {
 	cfg := in.cfg
 	cmd := exec.Command(cfg.Command, cfg.Args...)
-	// frontdesk's environment first and the configured one after it, so that the configured
-	// values win (go-plugin would append the host's after ours, which wins instead).
-	cmd.Env = os.Environ()
+	// frontdesk's environment first, then the plugin default, then the configured values, so
+	// that the configured ones win (go-plugin would append the host's after ours, which wins
+	// instead).
+	cmd.Env = append(os.Environ(), "GOMAXPROCS="+DefaultGOMAXPROCS)
 	for _, k := range slices.Sorted(maps.Keys(cfg.Env)) {
 		cmd.Env = append(cmd.Env, k+"="+cfg.Env[k])
 	}
