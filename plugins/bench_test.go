@@ -18,8 +18,14 @@ import (
 // local plugin process over gRPC with mTLS, SQLite lookup included. It reports the median
 // latency of single calls and the calls per second, one caller at a time and with
 // GOMAXPROCS*4 callers at once.
-func BenchmarkPluginCall(b *testing.B) {
-	h, err := Start(context.Background(), []Config{localConfig(b, "crm")}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+func BenchmarkPluginCall(b *testing.B) { benchmarkGetCase(b, localConfig(b, "crm")) }
+
+// BenchmarkPluginCallInMemory measures the same call to the test plugin, which answers from a
+// map: the protocol and the process boundary without the local plugin's SQLite.
+func BenchmarkPluginCallInMemory(b *testing.B) { benchmarkGetCase(b, testConfig("crm", nil)) }
+
+func benchmarkGetCase(b *testing.B, cfg Config) {
+	h, err := Start(context.Background(), []Config{cfg}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		b.Fatal(err)
 	}
