@@ -124,7 +124,7 @@ example-plugin:
 	@mkdir -p $(BIN)
 	$(GO) build -o $(BIN)/frontdesk-loyalty ./examples/plugin
 
-## bench-plugin: run BenchmarkPluginCall (a small CRM call to the local plugin over gRPC)
+## bench-plugin: run BenchmarkPluginCall (a small CRM call to the local plugin over gRPC) and BenchmarkPluginCallInMemory (the same to a plugin answering from memory)
 bench-plugin:
 	$(GO) test -run '^$$' -bench PluginCall -benchmem -count 10 -benchtime 2000x ./plugins/ | tee $(BUILD)/bench-plugin.txt
 
