@@ -57,6 +57,9 @@ func inspectABI(cm wazero.CompiledModule, provided map[string]map[string]bool) (
 	if err := checkSignature(exports, exportRun, nil, []string{"i32"}); err != nil {
 		return info, err
 	}
+	if err := checkSignature(exports, exportTable, nil, []string{"i64"}); err != nil {
+		return info, err
+	}
 	if err := checkSignature(exports, exportAlloc, []string{"i32"}, []string{"i32"}); err != nil {
 		return info, err
 	}

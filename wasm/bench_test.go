@@ -34,7 +34,7 @@ var benchRequest = policy.ExecRequest{
 // BenchmarkExecutorDecide runs the fee-dispute decision through the typed and JSON ways into
 // a pooled Go executor, and as a goja JavaScript function given Go values and given JSON, side
 // by side; for the analysis also under wazero's own deadline checks, and hand-written in
-// WebAssembly text. Besides ns/op it reports cpu-ns/op, which a shared machine inflates less.
+// WebAssembly text (through the host functions, and through the value table). Besides ns/op it reports cpu-ns/op, which a shared machine inflates less.
 func BenchmarkExecutorDecide(b *testing.B) {
 	path := goExecutor(b, "cancellation_fee_eligible")
 	typed := pinned(b, "fee", path)
@@ -49,6 +49,9 @@ func BenchmarkExecutorDecide(b *testing.B) {
 	// The decision hand-written in WebAssembly text, with no guest runtime: what the host costs.
 	wat := watModule(b, "decide")
 	bare := newHost(b, Config{Modules: []ModuleConfig{{Name: "wat", Bytes: wat, SHA256: sha(wat), PoolSize: 1}}})
+	// The same, through the value table, answering the two variables too.
+	watTable := watModule(b, "table_decide")
+	bareTable := newHost(b, Config{Modules: []ModuleConfig{{Name: "wat", Bytes: watTable, SHA256: sha(watTable), PoolSize: 1}}})
 	ctx := context.Background()
 	for _, c := range []struct {
 		name string
@@ -56,7 +59,7 @@ func BenchmarkExecutorDecide(b *testing.B) {
 		ex   string
 	}{
 		{"wasm_typed", h, "fee"}, {"wasm_json", h, "fee_json"},
-		{"wasm_typed_checked", checked, "fee"}, {"wat_typed", bare, "wat"},
+		{"wasm_typed_checked", checked, "fee"}, {"wat_typed", bare, "wat"}, {"wat_table", bareTable, "wat"},
 	} {
 		ex, _ := c.h.Executor(c.ex)
 		b.Run(c.name, func(b *testing.B) {
@@ -118,7 +121,11 @@ func BenchmarkExecutorDecide(b *testing.B) {
 func gojaResult(v map[string]any) policy.ExecResult {
 	res := policy.ExecResult{}
 	res.Branch, _ = v["branch"].(string)
-	res.Vars, _ = v["vars"].(map[string]any)
+	vars, _ := v["vars"].(map[string]any)
+	res.Vars = make([]policy.Var, 0, len(vars))
+	for k, v := range vars {
+		res.Vars = append(res.Vars, policy.Var{Name: k, Value: v})
+	}
 	return res
 }
 

@@ -31,7 +31,7 @@ type call struct {
 	nargs    int
 
 	branch   string
-	vars     map[string]any
+	vars     []policy.Var
 	failMsg  string
 	failed   bool
 	outBytes int
@@ -49,6 +49,10 @@ type call struct {
 	// names interns branch and variable names, which a module repeats on every call, so
 	// answering them allocates nothing; it holds at most maxNames.
 	names map[string]string
+	// recent holds the names of the last table answer by position (the branch first): a
+	// module answers the same names in the same order, and one comparison is cheaper than a
+	// map lookup.
+	recent [8]string
 }
 
 // maxNames bounds the interned names of one instance.
@@ -69,11 +73,23 @@ func (c *call) intern(b []byte) string {
 	return s
 }
 
+// internAt interns a name answered at position slot of a table answer.
+func (c *call) internAt(slot int, b []byte) string {
+	if slot >= len(c.recent) {
+		return c.intern(b)
+	}
+	if c.recent[slot] != string(b) {
+		c.recent[slot] = c.intern(b)
+	}
+	return c.recent[slot]
+}
+
 // reset prepares the call for a request, reusing the value slice.
 func (c *call) reset(ctx context.Context, req policy.ExecRequest, deadline time.Time) error {
 	*c = call{
 		ctx: ctx, deadline: deadline, req: req, values: c.values[:0], limits: c.limits,
 		module: c.module, logger: c.logger, collect: c.collect, stderr: c.stderr[:0], names: c.names,
+		recent: c.recent,
 	}
 	for _, a := range req.Args {
 		v, err := makeValue(a.Name, a.Value)
@@ -95,7 +111,7 @@ func (c *call) clear() {
 	clear(c.stderr)
 	*c = call{
 		values: c.values[:0], limits: c.limits, module: c.module, logger: c.logger,
-		collect: c.collect, stderr: c.stderr[:0], names: c.names,
+		collect: c.collect, stderr: c.stderr[:0], names: c.names, recent: c.recent,
 	}
 }
 
@@ -155,13 +171,25 @@ func (c *call) fault(err error) {
 
 // setVar records one variable of the answer.
 func (c *call) setVar(name []byte, v any, size int) {
+	c.put(c.intern(name), v, size)
+}
+
+// put records one variable of the answer; size is the value's, counted with the name's
+// against the output cap.
+func (c *call) put(name string, v any, size int) {
 	if !c.spend(len(name) + size) {
 		return
 	}
-	if c.vars == nil {
-		c.vars = make(map[string]any, 4)
+	for i := range c.vars {
+		if c.vars[i].Name == name { // set again: the last value wins
+			c.vars[i].Value = v
+			return
+		}
 	}
-	c.vars[c.intern(name)] = v
+	if c.vars == nil {
+		c.vars = make([]policy.Var, 0, 4)
+	}
+	c.vars = append(c.vars, policy.Var{Name: name, Value: v})
 }
 
 // setVarJSON records a variable given as JSON text, which must be valid.

@@ -49,7 +49,7 @@ func TestFeeDisputeBothWays(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			if res.Branch != tc.branch || number(res.Vars["refund"]) != tc.refund {
+			if res.Branch != tc.branch || number(res.VarMap()["refund"]) != tc.refund {
 				t.Fatalf("%s %+v: got %q %v", name, tc, res.Branch, res.Vars)
 			}
 		}
@@ -122,7 +122,7 @@ func TestExamples(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.executor, err)
 		}
-		if res.Branch != tc.branch || !reflect.DeepEqual(res.Vars, tc.vars) {
+		if res.Branch != tc.branch || !reflect.DeepEqual(res.VarMap(), tc.vars) {
 			t.Fatalf("%s: got %q %#v, want %q %#v", tc.executor, res.Branch, res.Vars, tc.branch, tc.vars)
 		}
 	}

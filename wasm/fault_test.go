@@ -110,6 +110,9 @@ func TestFaultOutput(t *testing.T) {
 		{"huge_json", ErrOutputTooLarge},
 		{"not_json", ErrBadOutput},
 		{"bad_pointer", ErrBadOutput},
+		{"table_bad_pointer", ErrBadOutput},
+		{"table_too_many", ErrBadOutput},
+		{"table_bad_kind", ErrBadOutput},
 		{"trap", ErrTrap},
 	} {
 		t.Run(tc.module, func(t *testing.T) {
@@ -137,6 +140,8 @@ func TestFaultLoad(t *testing.T) {
 		{"missing_exports", ErrMissingExport},
 		{"wrong_abi", ErrABIVersion},
 		{"unknown_import", ErrUnknownImport},
+		{"table_small", ErrBadOutput},
+		{"table_outside", ErrBadOutput},
 	} {
 		t.Run(tc.module, func(t *testing.T) {
 			code := watModule(t, tc.module)

@@ -25,6 +25,7 @@ type instance struct {
 	ctx                 *instanceContext // passed to every guest call, reaches call
 	call                call
 	stack               [2]uint64
+	table               table // the value table, when the module has one
 	mem                 cappedMemory
 	calls               int
 	broken              bool // must not serve again: it trapped, ran over or exited
@@ -134,6 +135,10 @@ func (m *Module) newInstance(ctx context.Context) (in *instance, err error) {
 			return nil, fmt.Errorf("%s: %w", name, m.classifyInit(in, err, limit))
 		}
 	}
+	if err := in.locateTable(ictx, func(err error) error { return m.classifyInit(in, err, limit) }); err != nil {
+		_ = mod.Close(ctx)
+		return nil, fmt.Errorf("%s: %w", exportTable, err)
+	}
 	in.run = mod.ExportedFunction(exportRun)
 	in.alloc = mod.ExportedFunction(exportAlloc)
 	in.execute = mod.ExportedFunction(exportExecute)
@@ -163,8 +168,14 @@ func (in *instance) exec(ctx context.Context, m *Module, req policy.ExecRequest,
 	var rc int32
 	var out []byte
 	if m.mode == ModeTyped {
+		if in.table.size > 0 {
+			in.fillTable()
+		}
 		err = in.run.CallWithStack(in.ctx, in.stack[:1])
 		rc = int32(in.stack[0])
+		if err == nil && in.table.size > 0 {
+			in.readTable()
+		}
 	} else {
 		out, err = in.execJSON(m, req)
 	}

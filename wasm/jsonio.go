@@ -53,7 +53,7 @@ func decodeAnswer(out []byte) (policy.ExecResult, error) {
 	if a.Error != "" {
 		return policy.ExecResult{}, fmt.Errorf("%w: %s", ErrGuestFailed, a.Error)
 	}
-	return policy.ExecResult{Branch: a.Branch, Vars: normalizeNumbers(a.Vars).(map[string]any)}, nil
+	return policy.ExecResult{Branch: a.Branch, Vars: policy.VarsOf(normalizeNumbers(a.Vars).(map[string]any))}, nil
 }
 
 // quote shows the start of a bad answer in an error message.

@@ -36,19 +36,26 @@ var (
 // the module's path; the Go build cache makes repeated builds cheap.
 func goExecutor(t testing.TB, name string) string {
 	t.Helper()
+	return goModule(t, "./examples/executors/"+name)
+}
+
+// goModule builds the Go package at pkg, relative to the repository root, as a wasip1
+// reactor and returns the module's path.
+func goModule(t testing.TB, pkg string) string {
+	t.Helper()
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	if p, ok := built["go:"+name]; ok {
+	if p, ok := built["go:"+pkg]; ok {
 		return p
 	}
-	out := filepath.Join(buildDir, name+".wasm")
-	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-trimpath", "-o", out, "./examples/executors/"+name)
+	out := filepath.Join(buildDir, filepath.Base(pkg)+".wasm")
+	cmd := exec.Command("go", "build", "-buildmode=c-shared", "-trimpath", "-o", out, pkg)
 	cmd.Dir = repotest.Root(t)
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building %s: %v\n%s", name, err, b)
+		t.Fatalf("building %s: %v\n%s", pkg, err, b)
 	}
-	built["go:"+name] = out
+	built["go:"+pkg] = out
 	return out
 }
 

@@ -91,7 +91,7 @@ func RunOnce(ctx context.Context, code []byte, input []byte, opts RunOptions) (R
 		rep.Error = err.Error()
 		return rep, nil
 	}
-	rep.Branch, rep.Vars = res.Branch, res.Vars
+	rep.Branch, rep.Vars = res.Branch, res.VarMap()
 	return rep, nil
 }
 

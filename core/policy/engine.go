@@ -404,23 +404,27 @@ func (w *walker) execute(n *node) (ExecResult, error) {
 	if err != nil {
 		return ExecResult{}, fmt.Errorf("executor %s: %w", n.exec, err)
 	}
-	w.setVars(res.Vars)
+	for _, v := range res.Vars {
+		w.setVar(v.Name, v.Value)
+	}
 	return res, nil
 }
 
-// setVars merges variables into the run's; the map is made on the first variable, and the
-// expressions' environment follows it.
+// setVars merges an action's variables into the run's.
 func (w *walker) setVars(vars map[string]any) {
-	if len(vars) == 0 {
-		return
+	for k, v := range vars {
+		w.setVar(k, v)
 	}
+}
+
+// setVar sets one of the run's variables; the map is made on the first variable, and the
+// expressions' environment follows it.
+func (w *walker) setVar(name string, v any) {
 	if w.s.Vars == nil {
-		w.s.Vars = make(map[string]any, len(vars))
+		w.s.Vars = make(map[string]any, 4)
 		w.env["vars"] = w.s.Vars
 	}
-	for k, v := range vars {
-		w.s.Vars[k] = v
-	}
+	w.s.Vars[name] = v
 }
 
 func (w *walker) do(n *node, input map[string]any) (next *node, asked bool, err error) {
@@ -430,7 +434,7 @@ func (w *walker) do(n *node, input map[string]any) (next *node, asked bool, err 
 		if err != nil {
 			return nil, false, err
 		}
-		f.Outputs[n.id] = res.Vars
+		f.Outputs[n.id] = res.VarMap()
 		w.say(n.def.Say)
 		return n.next, false, nil
 	}

@@ -299,7 +299,7 @@ func (f *feeExecutor) Execute(ctx context.Context, req ExecRequest) (ExecResult,
 	f.got = req.Args
 	late, _ := req.Args[0].Value.(bool)
 	if late {
-		return ExecResult{Branch: "waive", Vars: map[string]any{"refund": 5.0}}, nil
+		return ExecResult{Branch: "waive", Vars: []Var{{Name: "refund", Value: 5.0}}}, nil
 	}
 	return ExecResult{Branch: "keep"}, nil
 }

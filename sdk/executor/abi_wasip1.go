@@ -36,24 +36,6 @@ func hostArgRead(i int32, ptr unsafe.Pointer, capacity int32) int32
 //go:wasmimport frontdesk hydrate
 func hostHydrate(name string) int32
 
-//go:wasmimport frontdesk set_branch
-func hostSetBranch(branch string)
-
-//go:wasmimport frontdesk set_var_f64
-func hostSetVarF64(name string, v float64)
-
-//go:wasmimport frontdesk set_var_i64
-func hostSetVarI64(name string, v int64)
-
-//go:wasmimport frontdesk set_var_bool
-func hostSetVarBool(name string, v int32)
-
-//go:wasmimport frontdesk set_var_str
-func hostSetVarStr(name string, v string)
-
-//go:wasmimport frontdesk set_var_json
-func hostSetVarJSON(name string, v string)
-
 //go:wasmimport frontdesk fail
 func hostFail(msg string)
 
@@ -63,20 +45,69 @@ func hostLog(level int32, msg string)
 //go:wasmimport frontdesk now_ms
 func hostNowMs() int64
 
-// hostSource reads values through the host functions: the typed way in. (Copying all
-// selected values into guest memory with one host call was measured too: the Go code that
-// then finds and decodes them costs more than the host calls it saves.)
+// held keeps the JSON text of a typed answer's variables reachable until the host has read
+// it, that is until the next call starts.
+var held [][]byte
+
+// frontdesk_table tells the host where the table is: (address << 32) | size.
+//
+//go:wasmexport frontdesk_table
+func frontdeskTable() uint64 {
+	return uint64(addr(unsafe.Pointer(&table)))<<32 | tableSize
+}
+
+// addr is the guest memory address of p.
+func addr(p unsafe.Pointer) uint32 { return uint32(uintptr(p)) }
+
+// stringAddr is the guest memory address of a string's bytes.
+func stringAddr(s string) uint32 { return addr(unsafe.Pointer(unsafe.StringData(s))) }
+
+// hostSource reads values from the table, and through the host functions what the table
+// does not hold: the typed way in.
 type hostSource struct{}
 
-func (hostSource) index(name string) int32 { return hostArgIndex(name) }
-func (hostSource) kind(i int32) Kind       { return Kind(hostArgKind(i)) }
-func (hostSource) f64(i int32) float64     { return hostArgF64(i) }
-func (hostSource) i64(i int32) int64       { return hostArgI64(i) }
-func (hostSource) boolean(i int32) bool    { return hostArgBool(i) != 0 }
+func (hostSource) index(name string) int32 {
+	if i := tableIndex(name); i >= 0 {
+		return i
+	}
+	return hostArgIndex(name)
+}
+
+func (hostSource) kind(i int32) Kind {
+	if inTable(i) {
+		return tableKind(i)
+	}
+	return Kind(hostArgKind(i))
+}
+
+func (hostSource) f64(i int32) float64 {
+	if inTable(i) {
+		return tableFloat(i)
+	}
+	return hostArgF64(i)
+}
+
+func (hostSource) i64(i int32) int64 {
+	if inTable(i) {
+		return tableInt(i)
+	}
+	return hostArgI64(i)
+}
+
+func (hostSource) boolean(i int32) bool {
+	if !inTable(i) {
+		return hostArgBool(i) != 0
+	}
+	return tableKind(i) == KindBool && tablePayload(i) != 0
+}
+
 func (hostSource) nowMillis() int64        { return hostNowMs() }
 func (hostSource) log(l Level, msg string) { hostLog(int32(l), msg) }
 
 func (hostSource) text(i int32) []byte {
+	if b, ok := tableText(i); ok {
+		return append([]byte(nil), b...)
+	}
 	n := hostArgLen(i)
 	if n == 0 {
 		return nil
@@ -99,45 +130,57 @@ func (hostSource) hydrate(name string) (int32, error) {
 //go:wasmexport frontdesk_abi_v1
 func frontdeskABIv1() {}
 
-// frontdesk_run is the typed way in: the handler reads through host functions and the
-// answer goes back through set_branch, set_var_* and fail.
+// frontdesk_run is the typed way in: the handler reads from the table (or through the host
+// functions) and the answer goes back through the table, or fail.
 //
 //go:wasmexport frontdesk_run
 func frontdeskRun() int32 {
+	clear(held)
+	held = held[:0]
 	res, err := run(handler, &current, hostSource{})
-	rc := answer(res, err)
+	rc := answer(&res, err)
 	current.reset(nil) // the variables it holds must not outlive their call
 	return rc
 }
 
-// answer sends a typed call's answer through the host functions.
-func answer(res Response, err error) int32 {
+// answer writes a typed call's answer into the table, or fails the call.
+func answer(res *Response, err error) int32 {
+	if err == nil && answerHeader+len(res.Vars)*tableRecord > tableSize {
+		err = fmt.Errorf("executor: %d variables, at most %d", len(res.Vars), (tableSize-answerHeader)/tableRecord)
+	}
 	if err != nil {
 		hostFail(err.Error())
 		return 1
 	}
-	if res.Branch != "" {
-		hostSetBranch(res.Branch)
-	}
-	for _, v := range res.Vars {
+	for i := range res.Vars {
+		v := &res.Vars[i] // not a copy: a Var is 64 bytes, and copies cost a Go guest memmoves
+		r := uint32(answerHeader + i*tableRecord)
+		put32(r, uint32(v.kind))
+		put32(r+4, stringAddr(v.Name))
+		put32(r+8, uint32(len(v.Name)))
+		put32(r+12, 0)
 		switch v.kind {
-		case KindFloat:
-			hostSetVarF64(v.Name, v.num)
-		case KindInt:
-			hostSetVarI64(v.Name, v.i)
-		case KindBool:
-			hostSetVarBool(v.Name, int32(v.i))
+		case KindFloat, KindInt, KindBool:
+			put64(r+16, v.bits)
 		case KindString:
-			hostSetVarStr(v.Name, v.s)
+			put32(r+12, uint32(len(v.s)))
+			put64(r+16, uint64(stringAddr(v.s)))
 		default:
 			b, err := json.Marshal(v.v)
 			if err != nil {
 				hostFail(fmt.Sprintf("executor: variable %q: %v", v.Name, err))
 				return 1
 			}
-			hostSetVarJSON(v.Name, string(b))
+			held = append(held, b)
+			put32(r, uint32(KindJSON))
+			put32(r+12, uint32(len(b)))
+			put64(r+16, uint64(addr(unsafe.Pointer(unsafe.SliceData(b)))))
 		}
 	}
+	put32(8, stringAddr(res.Branch))
+	put32(12, uint32(len(res.Branch)))
+	put32(16, uint32(len(res.Vars)))
+	put32(4, 1) // last: the host reads an answer only once it is complete
 	return 0
 }
 
@@ -154,6 +197,7 @@ var inBuf, outBuf []byte
 //
 //go:wasmexport frontdesk_alloc
 func frontdeskAlloc(size int32) unsafe.Pointer {
+	put32(0, 0) // a JSON call's values are in its input, never in the table
 	clear(outBuf)
 	if cap(inBuf) < int(size) {
 		inBuf = make([]byte, size)

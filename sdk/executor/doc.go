@@ -16,7 +16,8 @@
 //	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o fee.wasm .
 //
 // The SDK speaks both ways in of ABI v1 (wasm/ABI.md in the frontdesk repository): typed
-// arguments read through host functions, with no parsing, and the whole input as JSON. The
-// handler sees the same Request either way. Outside WebAssembly the package builds too, so
-// handlers can be unit-tested natively with Test.
+// arguments, read from the value table the host fills in the module's memory (or through host
+// functions), with no parsing, and the whole input as JSON. The handler sees the same Request
+// either way. Outside WebAssembly the package builds too, so handlers can be unit-tested
+// natively with Test.
 package executor

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -26,25 +27,26 @@ type Response struct {
 type Var struct {
 	Name string
 	kind Kind
-	num  float64
-	i    int64
+	bits uint64 // a float's IEEE 754 bits, an integer, or 0/1
 	s    string
 	v    any
 }
 
 // Float makes a number variable.
-func Float(name string, v float64) Var { return Var{Name: name, kind: KindFloat, num: v} }
+func Float(name string, v float64) Var {
+	return Var{Name: name, kind: KindFloat, bits: math.Float64bits(v)}
+}
 
 // Int makes an integer variable.
-func Int(name string, v int64) Var { return Var{Name: name, kind: KindInt, i: v} }
+func Int(name string, v int64) Var { return Var{Name: name, kind: KindInt, bits: uint64(v)} }
 
 // Bool makes a boolean variable.
 func Bool(name string, v bool) Var {
-	var i int64
+	var b uint64
 	if v {
-		i = 1
+		b = 1
 	}
-	return Var{Name: name, kind: KindBool, i: i}
+	return Var{Name: name, kind: KindBool, bits: b}
 }
 
 // String makes a string variable.
@@ -58,11 +60,11 @@ func Value(name string, v any) Var { return Var{Name: name, kind: KindJSON, v: v
 func (v Var) Value() any {
 	switch v.kind {
 	case KindFloat:
-		return v.num
+		return math.Float64frombits(v.bits)
 	case KindInt:
-		return v.i
+		return int64(v.bits)
 	case KindBool:
-		return v.i != 0
+		return v.bits != 0
 	case KindString:
 		return v.s
 	}
@@ -234,6 +236,11 @@ func (r Request) Kind(name string) Kind {
 
 // Float reads a number; integers convert.
 func (r Request) Float(name string) float64 {
+	if i := tableIndex(name); i >= 0 {
+		if k := tableKind(i); k == KindFloat || k == KindInt {
+			return tableFloat(i)
+		}
+	}
 	i, _, ok := r.lookup(name, KindFloat, KindInt)
 	if !ok {
 		return 0
@@ -243,6 +250,9 @@ func (r Request) Float(name string) float64 {
 
 // Int reads an integer; a float with no fraction converts.
 func (r Request) Int(name string) int64 {
+	if i := tableIndex(name); i >= 0 && tableKind(i) == KindInt {
+		return tableInt(i)
+	}
 	i, k, ok := r.lookup(name, KindInt, KindFloat)
 	if !ok {
 		return 0
@@ -260,12 +270,20 @@ func (r Request) Int(name string) int64 {
 
 // Bool reads a boolean.
 func (r Request) Bool(name string) bool {
+	if i := tableIndex(name); i >= 0 && tableKind(i) == KindBool {
+		return tablePayload(i) != 0
+	}
 	i, _, ok := r.lookup(name, KindBool)
 	return ok && r.r.src.boolean(i)
 }
 
 // String reads a string.
 func (r Request) String(name string) string {
+	if i := tableIndex(name); i >= 0 && tableKind(i) == KindString {
+		if b, ok := tableText(i); ok {
+			return string(b)
+		}
+	}
 	i, _, ok := r.lookup(name, KindString)
 	if !ok {
 		return ""

@@ -213,5 +213,5 @@ func (f fixedExecutor) Execute(context.Context, policy.ExecRequest) (policy.Exec
 	if f.Error != "" {
 		return policy.ExecResult{}, errors.New(f.Error)
 	}
-	return policy.ExecResult{Branch: f.Branch, Vars: f.Vars}, nil
+	return policy.ExecResult{Branch: f.Branch, Vars: policy.VarsOf(f.Vars)}, nil
 }

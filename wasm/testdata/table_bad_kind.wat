@@ -1,0 +1,13 @@
+;; Fault: answers a variable of a kind ABI v1 does not define.
+(module
+  (memory (export "memory") 1)
+  (data (i32.const 0) "x")
+  (func (export "frontdesk_abi_v1"))
+  (func (export "frontdesk_table") (result i64) (i64.const 0x0000100000000100))
+  (func (export "frontdesk_run") (result i32)
+    (i32.store (i32.const 4112) (i32.const 1))
+    (i32.store (i32.const 4120) (i32.const 9))
+    (i32.store (i32.const 4124) (i32.const 0))
+    (i32.store (i32.const 4128) (i32.const 1))
+    (i32.store (i32.const 4100) (i32.const 1))
+    (i32.const 0)))
