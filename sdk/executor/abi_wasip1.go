@@ -4,6 +4,7 @@ package executor
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,6 +56,9 @@ var held [][]byte
 func frontdeskTable() uint64 {
 	return uint64(addr(unsafe.Pointer(&table)))<<32 | tableSize
 }
+
+func put32(off uint32, v uint32) { binary.LittleEndian.PutUint32(table[off:], v) }
+func put64(off uint32, v uint64) { binary.LittleEndian.PutUint64(table[off:], v) }
 
 // addr is the guest memory address of p.
 func addr(p unsafe.Pointer) uint32 { return uint32(uintptr(p)) }

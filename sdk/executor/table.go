@@ -24,8 +24,6 @@ var table [tableSize]byte
 
 func get32(off uint32) uint32     { return binary.LittleEndian.Uint32(table[off:]) }
 func get64(off uint32) uint64     { return binary.LittleEndian.Uint64(table[off:]) }
-func put32(off uint32, v uint32)  { binary.LittleEndian.PutUint32(table[off:], v) }
-func put64(off uint32, v uint64)  { binary.LittleEndian.PutUint64(table[off:], v) }
 func recordAt(i int32) uint32     { return tableHeader + uint32(i)*tableRecord }
 func inTable(i int32) bool        { return i >= 0 && uint32(i) < get32(0) }
 func tableKind(i int32) Kind      { return Kind(get32(recordAt(i))) }
