@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/frontdeskhq/frontdesk/internal/repotest"
+	"github.com/frontdeskhq/frontdesk/internal/testlog"
 
 	"github.com/frontdeskhq/frontdesk/cmd/frontdesk/internal/config"
 	"github.com/frontdeskhq/frontdesk/connectors/local"
@@ -100,8 +101,8 @@ executors: { manifest: ` + buildExecutors(t) + ` }
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	g, err := buildGateway(context.Background(), cfg, log)
+	// Warnings reach the test's log, so a failing flow shows what the gateway saw.
+	g, err := buildGateway(context.Background(), cfg, testlog.New(t, slog.LevelWarn))
 	if err != nil {
 		t.Fatal(err)
 	}
