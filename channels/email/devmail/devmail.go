@@ -109,6 +109,17 @@ func (sess *session) Login(username, password string) error {
 	return sess.SessionIMAP4rev2.Login(strings.ToLower(username), password)
 }
 
+// Idle first reports what changed since the session's last command, as Dovecot and most
+// servers do. go-imap's memory server alone holds back a mail delivered between a client's
+// last command and its IDLE until something else changes, so a poller waiting in IDLE would
+// see that mail only at its poll interval.
+func (sess *session) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	if err := sess.Poll(w, true); err != nil {
+		return err
+	}
+	return sess.SessionIMAP4rev2.Idle(w, stop)
+}
+
 // User returns the account of an address, making it (with an INBOX) on first use.
 func (s *Server) User(addr string) *imapmemserver.User {
 	addr = strings.ToLower(strings.Trim(addr, "<> "))
