@@ -50,7 +50,7 @@ func (g *gateway) mountEmail(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	q, err := g.replyQueue(log)
+	q, err := g.replyQueue(ctx, log)
 	if err != nil {
 		return err
 	}
@@ -90,10 +90,20 @@ func (g *gateway) mountEmail(ctx context.Context) error {
 }
 
 // replyQueue is the queue replies wait in: Redis Streams when the session store is Redis, so a
-// reply queued by an instance that stops is sent by another; in-process otherwise.
-func (g *gateway) replyQueue(log *slog.Logger) (queue.Queue, error) {
+// reply queued by an instance that stops is sent by another; otherwise the embedded store's
+// SQLite file, so a reply queued by a process that dies is sent after its restart; in-process
+// only with a PostgreSQL store and no Redis, an unusual set-up.
+func (g *gateway) replyQueue(ctx context.Context, log *slog.Logger) (queue.Queue, error) {
 	if g.cfg.Session.Backend != "redis" {
-		q := queue.NewMemory(queue.Options{})
+		if g.cfg.Store.Driver == "postgres" {
+			q := queue.NewMemory(queue.Options{})
+			g.closers = append(g.closers, q.Close)
+			return q, nil
+		}
+		q, err := queue.NewSQLite(ctx, g.store.DB(), queue.SQLiteOptions{Logger: log})
+		if err != nil {
+			return nil, fmt.Errorf("email: reply queue: %w", err)
+		}
 		g.closers = append(g.closers, q.Close)
 		return q, nil
 	}

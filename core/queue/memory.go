@@ -3,24 +3,16 @@ package queue
 import (
 	"context"
 	"strconv"
-	"sync"
 	"sync/atomic"
-	"time"
 )
 
-// Memory is the in-process Queue: the embedded default for one machine. Messages live in this
-// process only, so they are lost with it; a shared deployment uses the Redis Streams queue.
+// Memory is the in-process Queue. Messages live in this process only, so they are lost with
+// it: work that must survive the process uses the SQLite or Redis Streams queue.
 type Memory struct {
-	opts Options
-	seq  atomic.Uint64
-
-	mu     sync.Mutex
-	topics map[string]*memoryTopic
-	closed bool
-	timers map[*time.Timer]struct{}
-
-	stop      chan struct{}
-	consumers sync.WaitGroup
+	lifecycle // its mu guards topics too
+	opts      Options
+	seq       atomic.Uint64
+	topics    map[string]*memoryTopic
 }
 
 type memoryTopic struct {
@@ -40,12 +32,9 @@ type memoryMessage struct {
 
 // NewMemory returns an in-process queue.
 func NewMemory(opts Options) *Memory {
-	return &Memory{
-		opts:   opts.WithDefaults(),
-		topics: make(map[string]*memoryTopic),
-		timers: make(map[*time.Timer]struct{}),
-		stop:   make(chan struct{}),
-	}
+	q := &Memory{opts: opts.WithDefaults(), topics: make(map[string]*memoryTopic)}
+	q.init()
+	return q
 }
 
 // topic returns the named topic, creating it; the caller holds q.mu.
@@ -91,24 +80,13 @@ func (q *Memory) push(t *memoryTopic, m *memoryMessage) {
 
 // Subscribe starts consumers of the topic.
 func (q *Memory) Subscribe(ctx context.Context, topic string, h Handler) error {
-	if err := CheckTopic(topic); err != nil {
-		return err
-	}
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if q.closed {
-		return ErrClosed
-	}
-	t := q.topic(topic)
-	for range q.opts.Concurrency {
-		q.consumers.Add(1)
-		go q.consume(ctx, topic, t, h)
-	}
-	return nil
+	return q.subscribe(topic, q.opts.Concurrency, func() func() {
+		t := q.topic(topic)
+		return func() { q.consume(ctx, topic, t, h) }
+	})
 }
 
 func (q *Memory) consume(ctx context.Context, name string, t *memoryTopic, h Handler) {
-	defer q.consumers.Done()
 	for {
 		m := q.take(t)
 		if m == nil {
@@ -163,18 +141,10 @@ func (q *Memory) settle(name string, t *memoryTopic, m *memoryMessage, err error
 	case q.closed:
 		t.pending-- // the process is going away, and the message with it
 	default:
-		var timer *time.Timer
-		timer = time.AfterFunc(q.opts.Backoff(m.delivery), func() {
-			q.mu.Lock()
-			defer q.mu.Unlock()
-			delete(q.timers, timer)
-			if q.closed {
-				return
-			}
+		q.afterFunc(q.opts.Backoff(m.delivery), func() {
 			t.pending--
 			q.push(t, m)
 		})
-		q.timers[timer] = struct{}{}
 	}
 }
 
@@ -213,25 +183,6 @@ func (q *Memory) Stats(ctx context.Context, topic string) (Stats, error) {
 		s.Dead = int64(len(d.ready)) + d.pending
 	}
 	return s, nil
-}
-
-// Close stops the consumers after their handlers return. Messages not yet acknowledged are
-// dropped with the process, as an in-process queue must.
-func (q *Memory) Close() error {
-	q.mu.Lock()
-	if q.closed {
-		q.mu.Unlock()
-		return nil
-	}
-	q.closed = true
-	for timer := range q.timers {
-		timer.Stop()
-	}
-	q.timers = nil
-	close(q.stop)
-	q.mu.Unlock()
-	q.consumers.Wait()
-	return nil
 }
 
 var _ Queue = (*Memory)(nil)

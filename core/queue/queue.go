@@ -1,8 +1,9 @@
-// Package queue is frontdesk's work queue: email intake, asynchronous runs and retries. It
+// Package queue is frontdesk's work queue: email replies, asynchronous runs and retries. It
 // delivers at least once: a message is handed to one consumer at a time and delivered again
 // until a handler acknowledges it, or it has failed too often and is moved to a dead-letter
-// topic. The in-process Memory queue is the embedded default; the Redis Streams one is shared by
-// many instances. Both pass the conformance suite in package queuetest.
+// topic. The SQLite queue, in the embedded store's file, is the durable embedded default; the
+// Redis Streams one is shared by many instances; the in-process Memory queue dies with its
+// process. All pass the conformance suite in package queuetest.
 package queue
 
 import (
@@ -128,6 +129,21 @@ func ExponentialBackoff(first, max time.Duration) func(delivery int) time.Durati
 		}
 		return min(d, max)
 	}
+}
+
+// checkCall makes the checks Publish and Stats start with, in the order every backend makes
+// them: the topic, the caller's context, then whether the queue is closed.
+func checkCall(ctx context.Context, topic string, closed bool) error {
+	if err := CheckTopic(topic); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if closed {
+		return ErrClosed
+	}
+	return nil
 }
 
 // CheckTopic rejects topic names no backend accepts, so every backend answers alike.

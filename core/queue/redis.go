@@ -142,14 +142,8 @@ func (q *RedisStreams) isClosed() bool {
 
 // Publish appends payload to the topic's stream.
 func (q *RedisStreams) Publish(ctx context.Context, topic string, payload []byte) (string, error) {
-	if err := CheckTopic(topic); err != nil {
+	if err := checkCall(ctx, topic, q.isClosed()); err != nil {
 		return "", err
-	}
-	if err := ctx.Err(); err != nil {
-		return "", err
-	}
-	if q.isClosed() {
-		return "", ErrClosed
 	}
 	id, err := publishScript.Run(ctx, q.c, []string{q.key(topic)}, q.o.MaxLen, payload).Text()
 	if errors.Is(err, redis.Nil) {
@@ -165,14 +159,8 @@ func (q *RedisStreams) Publish(ctx context.Context, topic string, payload []byte
 // rest of the stream (acknowledged entries are deleted), Dead as the dead-letter stream's
 // length.
 func (q *RedisStreams) Stats(ctx context.Context, topic string) (Stats, error) {
-	if err := CheckTopic(topic); err != nil {
+	if err := checkCall(ctx, topic, q.isClosed()); err != nil {
 		return Stats{}, err
-	}
-	if err := ctx.Err(); err != nil {
-		return Stats{}, err
-	}
-	if q.isClosed() {
-		return Stats{}, ErrClosed
 	}
 	pipe := q.c.Pipeline()
 	length := pipe.XLen(ctx, q.key(topic))

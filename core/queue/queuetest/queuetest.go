@@ -1,5 +1,5 @@
 // Package queuetest is the conformance suite every queue.Queue backend passes, so that the
-// in-process queue and the Redis Streams one deliver, retry and dead-letter alike.
+// in-process, SQLite and Redis Streams queues deliver, retry and dead-letter alike.
 package queuetest
 
 import (
