@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -41,13 +43,46 @@ func newStateMigrateCmd() *cobra.Command {
 	}
 }
 
-// redisQueue connects to the queue named by the --redis and --prefix flags.
-func redisQueue(cmd *cobra.Command) (*queue.RedisStreams, func(), error) {
+// adminQueue is a work queue whose counts can be read and dead letters moved back.
+type adminQueue interface {
+	Stats(ctx context.Context, topic string) (queue.Stats, error)
+	Redrive(ctx context.Context, topic string, limit int) (int, error)
+}
+
+// openQueue opens the queue named by the flags: Redis Streams (--redis, --prefix), or the
+// SQLite queue in an embedded store's file (--store).
+func openQueue(cmd *cobra.Command) (adminQueue, func(), error) {
 	url, _ := cmd.Flags().GetString("redis")
-	prefix, _ := cmd.Flags().GetString("prefix")
-	if url == "" {
-		return nil, nil, errors.New("--redis URL is required")
+	path, _ := cmd.Flags().GetString("store")
+	switch {
+	case (url == "") == (path == ""):
+		return nil, nil, errors.New("one of --redis URL (shared state) or --store FILE (embedded state) is required")
+	case path != "":
+		return sqliteQueue(cmd.Context(), path)
 	}
+	return redisQueue(cmd, url)
+}
+
+// sqliteQueue opens the SQLite queue in the store file at path, which must exist.
+func sqliteQueue(ctx context.Context, path string) (adminQueue, func(), error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil, fmt.Errorf("--store: %w", err)
+	}
+	st, err := store.OpenSQLite(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	q, err := queue.NewSQLite(ctx, st.DB(), queue.SQLiteOptions{})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return q, func() { q.Close(); st.Close() }, nil
+}
+
+// redisQueue connects to the Redis Streams queue at url, with the --prefix flag.
+func redisQueue(cmd *cobra.Command, url string) (adminQueue, func(), error) {
+	prefix, _ := cmd.Flags().GetString("prefix")
 	c, err := session.NewRedisClient(url)
 	if err != nil {
 		return nil, nil, err
@@ -63,15 +98,16 @@ func redisQueue(cmd *cobra.Command) (*queue.RedisStreams, func(), error) {
 func addQueueFlags(cmd *cobra.Command) {
 	cmd.Flags().String("redis", "", "Redis URL (redis://host:port/db; ?master_name= for Sentinel, ?addr= for Cluster)")
 	cmd.Flags().String("prefix", "", "stream key prefix (default frontdesk:queue:)")
+	cmd.Flags().String("store", "", "the embedded store's SQLite file (store.path), whose queue holds one machine's work")
 }
 
 func newStateQueueCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "queue TOPIC...",
-		Short: "Print the backlog, pending and dead-letter counts of topics on Redis Streams",
+		Short: "Print the backlog, pending and dead-letter counts of topics (Redis Streams or the embedded store's queue)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			q, done, err := redisQueue(cmd)
+			q, done, err := openQueue(cmd)
 			if err != nil {
 				return err
 			}
@@ -98,7 +134,7 @@ func newStateRedriveCmd() *cobra.Command {
 		Short: "Move dead letters of TOPIC back onto it, oldest first, once their cause is fixed",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			q, done, err := redisQueue(cmd)
+			q, done, err := openQueue(cmd)
 			if err != nil {
 				return err
 			}

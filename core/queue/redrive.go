@@ -12,14 +12,8 @@ import (
 // script, so a message is never on both streams nor on neither, nor moved twice. Run it once the cause of
 // the failures is fixed.
 func (q *RedisStreams) Redrive(ctx context.Context, topic string, limit int) (int, error) {
-	if err := CheckTopic(topic); err != nil {
+	if err := checkRedrive(ctx, topic, limit, q.isClosed()); err != nil {
 		return 0, err
-	}
-	if limit <= 0 {
-		return 0, fmt.Errorf("%w: redrive limit %d", ErrInvalid, limit)
-	}
-	if q.isClosed() {
-		return 0, ErrClosed
 	}
 	dead, stream := q.key(DeadTopic(topic)), q.key(topic)
 	entries, err := q.c.XRangeN(ctx, dead, "-", "+", int64(limit)).Result()
@@ -35,6 +29,14 @@ func (q *RedisStreams) Redrive(ctx context.Context, topic string, limit int) (in
 		moved += n
 	}
 	return moved, nil
+}
+
+// checkRedrive makes the checks every backend's Redrive starts with.
+func checkRedrive(ctx context.Context, topic string, limit int, closed bool) error {
+	if limit <= 0 && CheckTopic(topic) == nil {
+		return fmt.Errorf("%w: redrive limit %d", ErrInvalid, limit)
+	}
+	return checkCall(ctx, topic, closed)
 }
 
 // redriveScript moves one dead letter back only if this call removed it, so that two redrives

@@ -337,4 +337,24 @@ func (q *SQLite) Stats(ctx context.Context, topic string) (Stats, error) {
 	return s, nil
 }
 
+// Redrive moves up to limit dead letters of the topic, oldest first, back onto the topic
+// (delivery counts start again) in one statement, and returns how many it moved. Run it once
+// the cause of the failures is fixed.
+func (q *SQLite) Redrive(ctx context.Context, topic string, limit int) (int, error) {
+	if err := checkRedrive(ctx, topic, limit, q.isClosed()); err != nil {
+		return 0, err
+	}
+	res, err := q.db.ExecContext(ctx, `UPDATE queue_messages SET topic = ?, delivery = 0, due = ?, metadata = NULL
+		WHERE id IN (SELECT id FROM queue_messages WHERE topic = ? ORDER BY id LIMIT ?)`,
+		topic, nowMillis(), DeadTopic(topic), limit)
+	if err != nil {
+		return 0, fmt.Errorf("queue (sqlite): redrive %s: %w", topic, err)
+	}
+	n, _ := res.RowsAffected()
+	if n > 0 {
+		q.signal(topic)
+	}
+	return int(n), nil
+}
+
 var _ Queue = (*SQLite)(nil)

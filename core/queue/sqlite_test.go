@@ -149,22 +149,12 @@ func TestSQLiteConsumerKilled(t *testing.T) {
 	if deliveries["held"] != 2 || deliveries["waiting"] != 1 {
 		t.Fatalf("deliveries %v, want held on its 2nd delivery and waiting on its 1st", deliveries)
 	}
-	waitEmpty(t, q, "replies")
+	waitStats(t, q, "replies", func(s queue.Stats) bool { return s == queue.Stats{} })
 }
 
-// waitEmpty waits until every message of the topic is acknowledged.
-func waitEmpty(t *testing.T, q queue.Queue, topic string) {
-	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		s, err := q.Stats(context.Background(), topic)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if s == (queue.Stats{}) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("stats stuck at %+v", s)
-		}
-	}
+func TestSQLiteRedrive(t *testing.T) {
+	db := sqliteDB(t, filepath.Join(t.TempDir(), "queue.db"))
+	q := newSQLiteQueue(t, db, queue.SQLiteOptions{Options: queue.Options{MaxDeliveries: 1}})
+	defer q.Close()
+	testRedrive(t, q)
 }
