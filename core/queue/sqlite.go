@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -196,7 +197,7 @@ func (q *SQLite) take(ctx context.Context, topic string) (*sqliteMessage, error)
 	now := nowMillis()
 	var one int
 	err := q.db.QueryRowContext(ctx, `SELECT 1 FROM queue_messages WHERE topic = ? AND due <= ? LIMIT 1`, topic, now).Scan(&one)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
@@ -209,7 +210,7 @@ func (q *SQLite) take(ctx context.Context, topic string) (*sqliteMessage, error)
 	var m sqliteMessage
 	var meta sql.NullString
 	if err := row.Scan(&m.id, &m.payload, &m.delivery, &meta); err != nil {
-		if err == sql.ErrNoRows {
+		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil
 		}
 		return nil, err
