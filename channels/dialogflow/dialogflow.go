@@ -93,16 +93,13 @@ func (c *Channel) Mount(s *httpserver.Server) {
 // authed checks credentials: 401 when none were sent, 403 when they are wrong, with Google's
 // error shape.
 func (c *Channel) authed(h fasthttp.RequestHandler) fasthttp.RequestHandler {
-	return func(ctx *fasthttp.RequestCtx) {
-		switch err := c.cfg.Auth.Check(&ctx.Request.Header); {
-		case errors.Is(err, webhookauth.ErrMissing):
-			writeError(ctx, fasthttp.StatusUnauthorized, "UNAUTHENTICATED", "send the configured credentials")
-		case err != nil:
-			writeError(ctx, fasthttp.StatusForbidden, "PERMISSION_DENIED", "the credentials do not match")
-		default:
-			h(ctx)
+	return c.cfg.Auth.Guard(h, func(ctx *fasthttp.RequestCtx, status int, msg string) {
+		code := "PERMISSION_DENIED"
+		if status == fasthttp.StatusUnauthorized {
+			code = "UNAUTHENTICATED"
 		}
-	}
+		writeError(ctx, status, code, msg)
+	})
 }
 
 // Status is Google's error body.

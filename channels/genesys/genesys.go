@@ -79,16 +79,13 @@ func (c *Channel) Mount(s *httpserver.Server) {
 
 // authed checks the credentials: 401 when none were sent, 403 when they are wrong.
 func (c *Channel) authed(h fasthttp.RequestHandler) fasthttp.RequestHandler {
-	return func(ctx *fasthttp.RequestCtx) {
-		switch err := c.cfg.Auth.Check(&ctx.Request.Header); {
-		case errors.Is(err, webhookauth.ErrMissing):
-			httpserver.WriteJSON(ctx, fasthttp.StatusUnauthorized, failed("unauthorized", "send the configured credentials"))
-		case err != nil:
-			httpserver.WriteJSON(ctx, fasthttp.StatusForbidden, failed("forbidden", "the credentials do not match"))
-		default:
-			h(ctx)
+	return c.cfg.Auth.Guard(h, func(ctx *fasthttp.RequestCtx, status int, msg string) {
+		code := "forbidden"
+		if status == fasthttp.StatusUnauthorized {
+			code = "unauthorized"
 		}
-	}
+		httpserver.WriteJSON(ctx, status, failed(code, msg))
+	})
 }
 
 func (c *Channel) serveMessage(ctx *fasthttp.RequestCtx) {

@@ -64,6 +64,22 @@ func (c Config) Check(h *fasthttp.RequestHeader) error {
 	return ErrWrong
 }
 
+// Guard returns h behind Check. A request without the credentials is answered by deny with
+// 401, one with wrong credentials with 403; deny writes the platform's own error shape, and
+// msg says what to do.
+func (c Config) Guard(h fasthttp.RequestHandler, deny func(ctx *fasthttp.RequestCtx, status int, msg string)) fasthttp.RequestHandler {
+	return func(ctx *fasthttp.RequestCtx) {
+		switch err := c.Check(&ctx.Request.Header); {
+		case errors.Is(err, ErrMissing):
+			deny(ctx, fasthttp.StatusUnauthorized, "send the configured credentials")
+		case err != nil:
+			deny(ctx, fasthttp.StatusForbidden, "the credentials do not match")
+		default:
+			h(ctx)
+		}
+	}
+}
+
 // equal compares in constant time; hashing first makes the time independent of lengths too.
 func equal(a, b string) int {
 	ha, hb := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
