@@ -67,11 +67,7 @@ func (l *load) throughput(conns int, d time.Duration) (float64, time.Duration, e
 	deadline := start.Add(d)
 	for range conns {
 		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-			defer fasthttp.ReleaseRequest(req)
-			defer fasthttp.ReleaseResponse(resp)
+		go client(&wg, func(req *fasthttp.Request, resp *fasthttp.Response) {
 			for time.Now().Before(deadline) {
 				err := l.do(issued.Add(1)-1, req, resp)
 				if errors.Is(err, errExhausted) {
@@ -83,7 +79,7 @@ func (l *load) throughput(conns int, d time.Duration) (float64, time.Duration, e
 				}
 				done.Add(1)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	if firstErr != nil {
@@ -114,11 +110,7 @@ func (l *load) latencies(rate int, d time.Duration, workers int) (p50, p99 time.
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
-			defer fasthttp.ReleaseRequest(req)
-			defer fasthttp.ReleaseResponse(resp)
+		go client(&wg, func(req *fasthttp.Request, resp *fasthttp.Response) {
 			for j := range jobs {
 				err := l.do(j.i, req, resp)
 				took := time.Since(j.due)
@@ -129,7 +121,7 @@ func (l *load) latencies(rate int, d time.Duration, workers int) (p50, p99 time.
 				samples = append(samples, took)
 				mu.Unlock()
 			}
-		}()
+		})
 	}
 	start := time.Now()
 	for i := range total {
@@ -146,6 +138,15 @@ func (l *load) latencies(rate int, d time.Duration, workers int) (p50, p99 time.
 	}
 	slices.Sort(samples)
 	return percentile(samples, 50), percentile(samples, 99), nil
+}
+
+// client runs one load client with its own request and response, then marks wg done.
+func client(wg *sync.WaitGroup, run func(req *fasthttp.Request, resp *fasthttp.Response)) {
+	defer wg.Done()
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	run(req, resp)
 }
 
 func percentile(sorted []time.Duration, p int) time.Duration {
